@@ -1,0 +1,40 @@
+# Leefbaar: make demo | make test | make bench — see README.md.
+SWIFT ?= swift
+SWIFT_FLAGS ?=
+BIN = .build/debug
+DEMO_URL = $(shell scripts/pg-local.sh url)
+
+.PHONY: deps build test demo db-start db-stop clean bench lint
+
+deps:
+	@missing=""; \
+	command -v pg_config >/dev/null 2>&1 && [ -f "$$(pg_config --includedir 2>/dev/null)/libpq-fe.h" ] || missing="$$missing libpq-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	{ [ -x "$$(pg_config --bindir 2>/dev/null)/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+test: build
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+db-start: deps
+	@scripts/pg-local.sh start
+	@echo "DATABASE_URL=\"$$(scripts/pg-local.sh url)\""
+
+db-stop:
+	@scripts/pg-local.sh stop
+
+demo: build db-start
+	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate
+	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate --status
+
+clean: db-stop
+	rm -rf .build .pgdata
+
+lint:
+	@duplicates || true

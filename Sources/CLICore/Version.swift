@@ -1,0 +1,2 @@
+/// The version both executables report.
+public let leefbaarVersion = "0.1.0"

@@ -1,0 +1,2 @@
+/// Report catalog, tenant execution and renderers (filled in by the reports issue).
+enum ReportsModule {}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// The outcome of running one of the project's executables.
+public struct ToolResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// The folder of the built executables (beside the test bundle).
+public func productsDirectory() -> URL {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var dir = bundle.deletingLastPathComponent()
+    // On macOS the bundle is a folder: .../debug/LeefbaarPackageTests.xctest/Contents/MacOS/...
+    while dir.path != "/" && dir.lastPathComponent.hasSuffix(".xctest") == false && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("leefbaar-etl").path) {
+        dir.deleteLastPathComponent()
+    }
+    if dir.lastPathComponent.hasSuffix(".xctest") { dir.deleteLastPathComponent() }
+    return dir
+}
+
+/// The package root (where Package.swift is), found from this file's path.
+public func packageRoot(file: String = #filePath) -> URL {
+    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// Runs `leefbaar-etl` or `leefbaar-report` with arguments and extra environment; waits for it.
+public func runTool(_ name: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: URL? = nil, stdin: String? = nil) throws -> ToolResult {
+    let process = Process()
+    process.executableURL = productsDirectory().appendingPathComponent(name)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["LEEFBAAR_SQL_DIR"] = packageRoot().appendingPathComponent("SQL").path
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    process.currentDirectoryURL = directory ?? packageRoot()
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+    try process.run()
+    if let stdin {
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    }
+    // Read both pipes concurrently so neither fills up.
+    let errBox = DataBox()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        errBox.set(err.fileHandleForReading.readDataToEndOfFile())
+        group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ToolResult(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errBox.get(), as: UTF8.self))
+}
+
+final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct MigrateCommandTests {
+    @Test func helpAndVersion() throws {
+        for tool in ["leefbaar-etl", "leefbaar-report"] {
+            let help = try runTool(tool, ["--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("USAGE: \(tool)"))
+            #expect(help.stdout.contains("Exit codes"))
+            let version = try runTool(tool, ["--version"])
+            #expect(version.status == 0)
+            #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+            let bad = try runTool(tool, ["--no-such-option"])
+            #expect(bad.status == 2)
+        }
+    }
+
+    @Test func migrateAppliesThenIsUpToDate() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            let first = try runTool("leefbaar-etl", ["migrate"], environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("applied 0001_schemas"))
+            let second = try runTool("leefbaar-etl", ["migrate"], environment: env)
+            #expect(second.status == 0)
+            #expect(second.stdout.contains("up to date"))
+            let status = try runTool("leefbaar-etl", ["migrate", "--status", "--database-url", cluster.conninfo(database: name)])
+            #expect(status.stdout.contains("0001_schemas  applied"))
+            #expect(!status.stdout.contains("pending"))
+        }
+    }
+
+    @Test func migrateRefusesAChangedFile() throws {
+        try withTestDatabase { cluster, name throws in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mig-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let file = dir.appendingPathComponent("migrations/0001_schemas.sql")
+            try FileManager.default.copyItem(at: packageRoot().appendingPathComponent("SQL/migrations/0001_schemas.sql"), to: file)
+            let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_SQL_DIR": dir.path]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            try (try String(contentsOf: file, encoding: .utf8) + "\n-- edited\n").write(to: file, atomically: true, encoding: .utf8)
+            try "create table public.should_not_exist (x int);".write(to: dir.appendingPathComponent("migrations/0002_more.sql"), atomically: true, encoding: .utf8)
+            let refused = try runTool("leefbaar-etl", ["migrate"], environment: env)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("0001_schemas.sql (file changed since it was applied)"))
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select to_regclass('public.should_not_exist') is null", as: Bool.self) == true)
+        }
+    }
+
+    @Test func connectionErrorHidesPassword() throws {
+        let port = try TemporaryCluster.freePort()
+        let result = try runTool("leefbaar-etl", ["migrate", "--database-url", "postgresql://etl:Zeer%21Geheim@127.0.0.1:\(port)/warehouse"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("port=\(port)"))
+        #expect(result.stderr.contains("user=etl"))
+        #expect(!result.stderr.contains("Geheim"))
+    }
+}
