@@ -185,3 +185,15 @@ extension String {
         return s
     }
 }
+
+extension Connection {
+    /// Hashes a password the way the server stores it (SCRAM-SHA-256 by default), so the clear
+    /// password is never sent in a statement nor written to a server log.
+    public func encryptPassword(_ password: String, user: String) throws -> String {
+        guard let p = PQencryptPasswordConn(handle, password, user, nil) else {
+            throw PostgresError(.unexpectedResponse, "could not hash the password: \(Connection.lastError(handle))")
+        }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+}
