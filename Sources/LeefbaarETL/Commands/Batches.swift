@@ -1,0 +1,49 @@
+import ArgumentParser
+import CLICore
+import Warehouse
+
+/// `leefbaar-etl batches`: recent loads.
+struct Batches: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List recent batches (loads) with their counts and status.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "How many.") var limit = 20
+    @Option(help: "Only this feed.") var feed: String?
+
+    func run() throws {
+        let db = try connection.connect()
+        let rows = try db.execute("""
+            select batch_id, feed, file_name, status, rows_read, rows_loaded, rows_rejected,
+                   to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(round(extract(epoch from finished_at - started_at)::numeric, 2)::text, ''),
+                   coalesce(left(error, 80), '')
+            from etl.batch where ($2::text is null or feed = $2) order by batch_id desc limit $1
+            """, [limit, feed])
+        print(TextTable(header: ["batch", "feed", "file", "status", "read", "loaded", "rejected", "started", "seconds", "error"],
+                        rows: rows.map { r in (0..<10).map { r[$0] ?? "" } }, rightAligned: [0, 4, 5, 6, 8]).render())
+    }
+}
+
+/// `leefbaar-etl rejects BATCH`: the rows a load refused.
+struct Rejects: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the rejected rows of a batch.")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The batch number.") var batch: Int64
+    @Option(help: "Also write them as CSV here.") var rejectsFile: String?
+
+    func run() throws {
+        let db = try connection.connect()
+        guard let file = try db.scalar("select file_name from etl.batch where batch_id = $1", [batch], as: String.self) else {
+            throw ValidationError("no batch \(batch)")
+        }
+        let rejects = try db.execute("""
+            select line, column_name, raw_value, coalesce(raw_record, ''), reason from etl.reject where batch_id = $1 order by line, reject_id
+            """, [batch]).map {
+            Reject(line: try $0.decode(0, as: Int.self), column: try $0.decode(1), rawValue: try $0.decode(2),
+                   rawRecord: try $0.decode(3), reason: try $0.decode(4))
+        }
+        for line in LoadReport.rejectLines(rejects, file: file, limit: Int.max) { print(line) }
+        print("\(rejects.count) rejected rows in batch \(batch)")
+        if let rejectsFile {
+            try LoadReport.rejectsCSV(rejects.map { (file, $0) }).write(toFile: rejectsFile, atomically: true, encoding: .utf8)
+        }
+    }
+}

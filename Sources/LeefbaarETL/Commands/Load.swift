@@ -1,0 +1,96 @@
+import ArgumentParser
+import CLICore
+import Foundation
+import Logging
+import Warehouse
+
+/// `leefbaar-etl load`: loads files of one feed, one batch per file.
+struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load files into the warehouse: one file is one batch, in one transaction.",
+        discussion: """
+        A file whose SHA-256 was already loaded for the feed is skipped (exit 0). Rejected rows go to \
+        etl.reject; more than --max-rejects fails the file (exit 3) and nothing of it is loaded.
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "The feed (SQL/feeds/<feed>.yaml).")
+    var feed: String?
+
+    @Option(help: "A feed spec file, for a layout no SQL/feeds spec covers.")
+    var spec: String?
+
+    @Flag(help: "Read, convert and validate; write nothing.")
+    var dryRun = false
+
+    @Option(help: "Rejected rows allowed per file: a count (10) or a percentage (1%). Default: the spec's max_rejects.")
+    var maxRejects: String?
+
+    @Flag(help: "Reload files already loaded, replacing their rows.")
+    var force = false
+
+    @Option(help: "Write a JSON summary of the run here.")
+    var summaryJson: String?
+
+    @Option(help: "Also write the rejects as CSV here.")
+    var rejectsFile: String?
+
+    @Option(help: "Log format: human or json.")
+    var logFormat: String = "human"
+
+    @Argument(help: "The files to load.")
+    var files: [String]
+
+    func validate() throws {
+        if (feed == nil) == (spec == nil) { throw ValidationError("give --feed NAME or --spec PATH") }
+        if let maxRejects, RejectLimit(maxRejects) == nil { throw ValidationError("--max-rejects takes a count or a percentage, e.g. 10 or 1%") }
+        if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be human or json") }
+        if files.isEmpty { throw ValidationError("name at least one file") }
+    }
+
+    func run() throws {
+        (LogFormat(rawValue: logFormat) ?? .human).bootstrap()
+        let sql = try? connection.sql()
+        let feedSpec: FeedSpec
+        if let spec {
+            feedSpec = try FeedSpec.load(path: spec, sql: sql)
+        } else {
+            guard let sql else { throw WarehouseError(.missingFile, "no SQL/ folder found: pass --sql-dir or set LEEFBAAR_SQL_DIR") }
+            feedSpec = try FeedSpec.named(feed ?? "", in: sql)
+        }
+        let db = try connection.connect()
+        let loader = Loader(connection: db, spec: feedSpec, logger: Logger(label: "leefbaar.load"))
+        var results: [LoadResult] = []
+        for file in files {
+            var options = LoadOptions()
+            options.dryRun = dryRun
+            options.force = force
+            options.maxRejects = maxRejects.flatMap(RejectLimit.init)
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
+            options.progress = { bytes, rows in progress.update(bytes: bytes, rows: rows) }
+            let result = try loader.load(file: file, options: options)
+            progress.finish()
+            results.append(result)
+            for line in LoadReport.rejectLines(result.rejects, file: file) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            if result.status == .failed, let message = result.message {
+                FileHandle.standardError.write(Data("leefbaar-etl: error: \(message)\n".utf8))
+            } else if result.status == .skipped, let message = result.message {
+                print("\(file): skipped, \(message)")
+            }
+            if !result.droppedColumns.isEmpty {
+                print("\(file): columns not kept (never stored): \(result.droppedColumns.joined(separator: ", "))")
+            }
+        }
+        print(LoadReport.table(results))
+        let status = LoadReport.exitStatus(results)
+        if let summaryJson { try LoadReport.json(results, exitCode: status.rawValue).write(to: URL(fileURLWithPath: summaryJson)) }
+        if let rejectsFile {
+            let all = results.flatMap { r in r.rejects.map { (r.file, $0) } }
+            try LoadReport.rejectsCSV(all).write(toFile: rejectsFile, atomically: true, encoding: .utf8)
+        }
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+}

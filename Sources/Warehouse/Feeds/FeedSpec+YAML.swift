@@ -1,0 +1,323 @@
+import Foundation
+import Yams
+
+/// Reading feed specs from YAML, with errors that name the spec file and line.
+extension FeedSpec {
+    /// Loads `SQL/feeds/<name>.yaml`.
+    public static func named(_ name: String, in sql: SQLDirectory) throws -> FeedSpec {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw WarehouseError(.invalidInput, "feed name '\(name)' may hold letters, digits, - and _ only")
+        }
+        let path = sql.feeds + "/" + name + ".yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = (try? FileManager.default.contentsOfDirectory(atPath: sql.feeds))?
+                .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted() ?? []
+            throw WarehouseError(.invalidInput, "no feed '\(name)' (known: \(known.joined(separator: ", ")))")
+        }
+        return try load(path: path, sql: sql)
+    }
+
+    /// Every spec in SQL/feeds.
+    public static func all(in sql: SQLDirectory) throws -> [FeedSpec] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: sql.feeds)) ?? []
+        return try names.filter { $0.hasSuffix(".yaml") }.sorted().map { try load(path: sql.feeds + "/" + $0, sql: sql) }
+    }
+
+    /// Loads a spec file.
+    public static func load(path: String, sql: SQLDirectory?) throws -> FeedSpec {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw WarehouseError(.missingFile, "cannot read feed spec \(path)")
+        }
+        return try parse(text, path: path, sql: sql)
+    }
+
+    /// Parses spec text. Unknown keys, wrong types and missing required keys are errors naming the line.
+    public static func parse(_ text: String, path: String, sql: SQLDirectory?) throws -> FeedSpec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw WarehouseError(.invalidInput, "\(path): empty feed spec") }
+            root = node
+        } catch let error as WarehouseError {
+            throw error
+        } catch {
+            throw WarehouseError(.invalidInput, "\(path): not valid YAML: \(error)")
+        }
+        let top = try SpecMap(root, path: path, context: "spec")
+        let name = try top.string("feed", required: true) ?? ""
+        var spec = FeedSpec(
+            name: name,
+            description: try top.string("description") ?? "",
+            target: try top.string("target", required: true) ?? "",
+            input: InputFormat(),
+            columns: [],
+            key: try top.stringList("key") ?? [],
+            merge: .upsert,
+            maxRejects: .count(0),
+            checks: [],
+            filePattern: try top.string("file_pattern"),
+            order: try top.int("order") ?? 50,
+            path: path
+        )
+        guard spec.target.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
+            throw top.error("target", "target must be schema.table in lowercase, e.g. core.spending")
+        }
+        spec.onlyWerkgebied = try top.bool("only_werkgebied") ?? false
+        if let limit = try top.string("max_rejects") {
+            guard let parsed = RejectLimit(limit) else { throw top.error("max_rejects", "max_rejects must be a count (10) or a percentage (1%)") }
+            spec.maxRejects = parsed
+        }
+        if let input = try top.map("input") { spec.input = try parseInput(input) }
+        if let merge = try top.map("merge") {
+            switch try merge.string("mode", required: true) {
+            case "upsert": spec.merge = .upsert
+            case "replace":
+                guard let scope = try merge.stringList("scope"), !scope.isEmpty else {
+                    throw merge.error("mode", "merge mode replace needs a scope (list of SQL expressions)")
+                }
+                spec.merge = .replace(scope: scope)
+            default: throw merge.error("mode", "merge mode must be upsert or replace")
+            }
+            try merge.finish()
+        }
+        guard let columns = try top.list("columns"), !columns.isEmpty else {
+            throw top.error(nil, "a feed spec needs columns")
+        }
+        spec.columns = try columns.map(parseColumn)
+        var seen = Set<String>()
+        for c in spec.columns where !seen.insert(c.name).inserted {
+            throw WarehouseError(.invalidInput, "\(path): column \(c.name) is declared twice")
+        }
+        for k in spec.key where !seen.contains(k) {
+            throw top.error("key", "key column \(k) is not among the columns")
+        }
+        if let checks = try top.list("checks") {
+            for check in checks {
+                if let name = check.scalarString {
+                    spec.checks.append(try loadCheck(name, sql: sql, path: path))
+                } else {
+                    let map = try SpecMap(check.node, path: path, context: "check")
+                    spec.checks.append(CheckSpec(name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? ""))
+                    try map.finish()
+                }
+            }
+        }
+        try top.finish()
+        return spec
+    }
+
+    static func loadCheck(_ name: String, sql: SQLDirectory?, path: String) throws -> CheckSpec {
+        guard let sql, let text = try? String(contentsOfFile: sql.checks + "/" + name + ".sql", encoding: .utf8) else {
+            throw WarehouseError(.invalidInput, "\(path): check \(name) not found in SQL/checks")
+        }
+        return CheckSpec(name: name, sql: text)
+    }
+
+    static func parseInput(_ map: SpecMap) throws -> InputFormat {
+        var input = InputFormat()
+        if let format = try map.string("format") {
+            guard let f = InputFormat.Format(rawValue: format) else { throw map.error("format", "format must be csv or jsonl") }
+            input.format = f
+        }
+        if let d = try map.string("delimiter") {
+            switch d {
+            case "auto": input.delimiter = .auto
+            case "tab", "\t": input.delimiter = .byte(0x09)
+            case ";", ",", "|": input.delimiter = .byte(d.utf8.first ?? 0x3B)
+            default: throw map.error("delimiter", "delimiter must be ';', ',', '|', tab or auto")
+            }
+        }
+        if let q = try map.string("quote") {
+            guard q.utf8.count == 1, let b = q.utf8.first else { throw map.error("quote", "quote must be one ASCII character") }
+            input.quote = b
+        }
+        if let e = try map.string("encoding") {
+            if e == "auto" { input.encoding = .auto }
+            else if let enc = TextEncoding(rawValue: e.lowercased()) { input.encoding = .fixed(enc) }
+            else { throw map.error("encoding", "encoding must be utf-8, windows-1252, iso-8859-1 or auto") }
+        }
+        if let h = try map.bool("header") { input.header = h }
+        if let d = try map.string("decimal") {
+            switch d {
+            case "comma": input.numbers = .dutch
+            case "dot": input.numbers = .plain
+            default: throw map.error("decimal", "decimal must be comma or dot")
+            }
+        }
+        if let t = try map.string("thousands") {
+            switch t {
+            case "none", "": input.numbers.thousands = nil
+            case ".", ",", " ": input.numbers.thousands = t.utf8.first
+            default: throw map.error("thousands", "thousands must be '.', ',', ' ' or none")
+            }
+        }
+        if input.numbers.thousands == input.numbers.decimal { throw map.error("thousands", "thousands and decimal separators must differ") }
+        if let c = try map.bool("currency") { input.numbers.currency = c }
+        if let p = try map.bool("negative_parentheses") { input.numbers.parenthesesNegative = p }
+        if let f = try map.string("date_format") {
+            guard let format = DateFormat(f) else { throw map.error("date_format", "date_format must be dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd") }
+            input.dateFormat = format
+        }
+        if let m = try map.int("max_field_bytes") { input.maxFieldBytes = m }
+        try map.finish()
+        return input
+    }
+
+    static func parseColumn(_ item: SpecNode) throws -> ColumnSpec {
+        let map = try SpecMap(item.node, path: item.path, context: "column")
+        var column = ColumnSpec(name: try map.string("name", required: true) ?? "")
+        guard column.name.range(of: #"^[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
+            throw map.error("name", "column name must be a lowercase SQL identifier")
+        }
+        if let t = try map.string("type") {
+            guard let type = ColumnType(rawValue: t) else { throw map.error("type", "type must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))") }
+            column.type = type
+        }
+        column.sources = try map.stringList("source") ?? []
+        column.required = try map.bool("required") ?? false
+        column.pattern = try map.string("pattern")
+        if let pattern = column.pattern, (try? NSRegularExpression(pattern: pattern)) == nil {
+            throw map.error("pattern", "pattern is not a valid regular expression")
+        }
+        column.allowed = try map.stringList("allowed")
+        column.scale = try map.int("scale")
+        column.defaultValue = try map.string("default")
+        column.scrub = try map.bool("scrub") ?? false
+        if let p = try map.string("personal") {
+            guard let personal = PersonalHandling(rawValue: p) else { throw map.error("personal", "personal must be hash or drop") }
+            column.personal = personal
+        }
+        if let t = try map.string("transform") {
+            let from = try map.string("from")
+            func needFrom() throws -> String {
+                guard let from else { throw map.error("transform", "transform \(t) needs from: <column>") }
+                return from
+            }
+            switch t {
+            case "gemeente_code": column.transform = .gemeenteCode
+            case "gemeente_of": column.transform = .gemeenteOf(try needFrom())
+            case "level_of": column.transform = .levelOf(try needFrom())
+            case "parent_of": column.transform = .parentOf(try needFrom())
+            case "lowercase": column.transform = .lowercase
+            case "uppercase": column.transform = .uppercase
+            case "debit_minus_credit":
+                guard let debit = try map.stringList("debit"), let credit = try map.stringList("credit") else {
+                    throw map.error("transform", "debit_minus_credit needs debit: and credit: source columns")
+                }
+                column.transform = .debitMinusCredit(debit: debit, credit: credit)
+            case "constant":
+                guard let v = column.defaultValue else { throw map.error("transform", "constant needs default: <value>") }
+                column.transform = .constant(v)
+            default:
+                throw map.error("transform", "unknown transform \(t)")
+            }
+        } else {
+            _ = try map.string("from")
+        }
+        _ = try map.stringList("debit")
+        _ = try map.stringList("credit")
+        if column.sources.isEmpty && column.transform == nil && column.defaultValue == nil {
+            throw map.error(nil, "column \(column.name) needs a source, a transform or a default")
+        }
+        try map.finish()
+        return column
+    }
+}
+
+/// A YAML node with the spec's path, for error messages.
+struct SpecNode {
+    let node: Node
+    let path: String
+    var line: Int { node.mark?.line ?? 0 }
+    var scalarString: String? { node.scalar?.string }
+}
+
+/// A YAML mapping that remembers which keys were read, so unknown keys can be refused.
+struct SpecMap {
+    let path: String
+    let context: String
+    let line: Int
+    private var entries: [String: (key: Node, value: Node)] = [:]
+    private let used: UsedKeys
+
+    final class UsedKeys { var keys = Set<String>() }
+
+    init(_ node: Node, path: String, context: String) throws {
+        self.path = path
+        self.context = context
+        self.line = node.mark?.line ?? 0
+        guard let mapping = node.mapping else {
+            throw WarehouseError(.invalidInput, "\(path):\(line): \(context) must be a mapping of keys to values")
+        }
+        for (key, value) in mapping {
+            guard let k = key.scalar?.string else {
+                throw WarehouseError(.invalidInput, "\(path):\(key.mark?.line ?? 0): keys must be plain words")
+            }
+            entries[k] = (key, value)
+        }
+        used = UsedKeys()
+    }
+
+    func error(_ key: String?, _ message: String) -> WarehouseError {
+        let at = key.flatMap { entries[$0]?.key.mark?.line } ?? line
+        return WarehouseError(.invalidInput, "\(path):\(at): \(message)")
+    }
+
+    private func value(_ key: String) -> Node? {
+        used.keys.insert(key)
+        return entries[key]?.value
+    }
+
+    func string(_ key: String, required: Bool = false) throws -> String? {
+        guard let node = value(key) else {
+            if required { throw error(nil, "\(context) needs '\(key)'") }
+            return nil
+        }
+        guard let s = node.scalar?.string else { throw error(key, "'\(key)' must be a single value") }
+        return s
+    }
+
+    func int(_ key: String) throws -> Int? {
+        guard let s = try string(key) else { return nil }
+        guard let i = Int(s) else { throw error(key, "'\(key)' must be a whole number") }
+        return i
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let s = try string(key) else { return nil }
+        switch s.lowercased() {
+        case "true", "yes", "ja": return true
+        case "false", "no", "nee": return false
+        default: throw error(key, "'\(key)' must be true or false")
+        }
+    }
+
+    /// A list of strings; a single value counts as a list of one.
+    func stringList(_ key: String) throws -> [String]? {
+        guard let node = value(key) else { return nil }
+        if let s = node.scalar?.string { return [s] }
+        guard let seq = node.sequence else { throw error(key, "'\(key)' must be a value or a list of values") }
+        return try seq.map {
+            guard let s = $0.scalar?.string else { throw error(key, "'\(key)' must hold plain values") }
+            return s
+        }
+    }
+
+    func map(_ key: String) throws -> SpecMap? {
+        guard let node = value(key) else { return nil }
+        return try SpecMap(node, path: path, context: key)
+    }
+
+    func list(_ key: String) throws -> [SpecNode]? {
+        guard let node = value(key) else { return nil }
+        guard let seq = node.sequence else { throw error(key, "'\(key)' must be a list") }
+        return seq.map { SpecNode(node: $0, path: path) }
+    }
+
+    /// Refuses keys that were never read.
+    func finish() throws {
+        let unknown = entries.keys.filter { !used.keys.contains($0) }.sorted { (entries[$0]?.key.mark?.line ?? 0) < (entries[$1]?.key.mark?.line ?? 0) }
+        if let first = unknown.first {
+            throw error(first, "unknown key '\(first)' in \(context)")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+/// A feed: how one kind of file is read, checked and merged into the warehouse.
+/// Written in `SQL/feeds/<feed>.yaml`; see docs/feeds.md.
+public struct FeedSpec: Sendable {
+    /// The feed's name (batches are recorded under it).
+    public var name: String
+    /// What the feed is.
+    public var description: String
+    /// The `core` table rows are merged into, e.g. `core.spending`.
+    public var target: String
+    /// How the file is written.
+    public var input: InputFormat
+    /// The columns the feed keeps.
+    public var columns: [ColumnSpec]
+    /// The natural key (target columns).
+    public var key: [String]
+    /// How rows are merged.
+    public var merge: MergeMode
+    /// How many rejected rows a load tolerates.
+    public var maxRejects: RejectLimit
+    /// Data checks run after the merge (names in SQL/checks, plus inline ones).
+    public var checks: [CheckSpec]
+    /// Inbox file names this feed takes (glob, e.g. `grootboek*.csv`).
+    public var filePattern: String?
+    /// Load order among feeds in one run (lower first: areas and stock before facts).
+    public var order: Int
+    /// Skip (not reject) rows whose gemeente_code is outside core.gemeente: for national files
+    /// such as the Leefbaarometer, of which only the werkgebied is kept.
+    public var onlyWerkgebied = false
+    /// The spec file, for messages.
+    public var path: String
+
+    /// The target columns, in order.
+    public var targetColumns: [String] { columns.map(\.name) }
+}
+
+/// How a file is written.
+public struct InputFormat: Sendable {
+    public enum Format: String, Sendable { case csv, jsonl }
+    public enum Delimiter: Sendable, Equatable { case auto, byte(UInt8) }
+    public enum Encoding: Sendable, Equatable { case auto, fixed(TextEncoding) }
+
+    public var format: Format = .csv
+    public var delimiter: Delimiter = .auto
+    public var quote: UInt8 = UInt8(ascii: "\"")
+    public var encoding: Encoding = .auto
+    public var header = true
+    public var numbers: ExactDecimal.Style = .dutch
+    public var dateFormat = DateFormat("dd-mm-yyyy")!   // swiftlint:disable:this force_unwrapping
+    public var maxFieldBytes = 1 << 20
+
+    public init() {}
+}
+
+/// The value types a column can have.
+public enum ColumnType: String, Sendable, CaseIterable {
+    case text, int, decimal, date, bool, code
+
+    /// The PostgreSQL type of the staging column.
+    public var sqlType: String {
+        switch self {
+        case .text, .code: return "text"
+        case .int: return "bigint"
+        case .decimal: return "numeric"
+        case .date: return "date"
+        case .bool: return "boolean"
+        }
+    }
+}
+
+/// One target column and where its value comes from.
+public struct ColumnSpec: Sendable {
+    /// Target column name.
+    public var name: String
+    public var type: ColumnType = .text
+    /// Source header names (matched ignoring case and spaces) or JSON keys (dotted paths).
+    public var sources: [String] = []
+    public var required = false
+    /// Regular expression the value must match (after trimming).
+    public var pattern: String?
+    /// Allowed values (compared case-insensitively; stored as written here).
+    public var allowed: [String]?
+    /// Decimal places to keep for `decimal` (more is a reject, fewer are padded).
+    public var scale: Int?
+    public var transform: Transform?
+    /// Value when the source is empty or absent.
+    public var defaultValue: String?
+    /// Personal data handling for this column (`hash` or `drop`).
+    public var personal: PersonalHandling?
+    /// Scan free text for BSN, e-mail and phone numbers and replace them.
+    public var scrub = false
+
+    public init(name: String) { self.name = name }
+}
+
+/// Personal data a column holds, and what is done with it.
+public enum PersonalHandling: String, Sendable { case hash, drop }
+
+/// Transforms applied to a column's value.
+public enum Transform: Sendable, Equatable {
+    /// A gemeente name or CBS code → CBS code via core.gemeente.
+    case gemeenteCode
+    /// The gemeente code of a CBS area code in another column (`BU01060710` → `GM0106`).
+    case gemeenteOf(String)
+    /// The level (gemeente/wijk/buurt) of a CBS area code in another column.
+    case levelOf(String)
+    /// The parent code of a CBS area code in another column (buurt → wijk, wijk → gemeente).
+    case parentOf(String)
+    /// debit − credit from two source columns.
+    case debitMinusCredit(debit: [String], credit: [String])
+    case lowercase
+    case uppercase
+    /// A fixed value.
+    case constant(String)
+}
+
+/// How a batch's rows are merged into the target.
+public enum MergeMode: Sendable, Equatable {
+    /// Insert new keys, update existing ones.
+    case upsert
+    /// Delete the target rows in the scopes the file covers (SQL expressions over the row, e.g.
+    /// `extract(year from booking_date)::int`), then insert.
+    case replace(scope: [String])
+}
+
+/// How many rejects a batch tolerates before it fails as a whole.
+public enum RejectLimit: Sendable, Equatable, CustomStringConvertible {
+    case count(Int)
+    case percent(Double)
+
+    /// Parses `10` or `1%`.
+    public init?(_ text: String) {
+        let t = text.trimmedSpaces()
+        if t.hasSuffix("%"), let p = Double(t.dropLast()), p >= 0, p <= 100 { self = .percent(p) }
+        else if let n = Int(t), n >= 0 { self = .count(n) }
+        else { return nil }
+    }
+
+    /// Whether `rejected` of `read` rows is over the limit.
+    public func exceeded(rejected: Int, read: Int) -> Bool {
+        switch self {
+        case .count(let n): return rejected > n
+        case .percent(let p): return read > 0 && Double(rejected) * 100 > p * Double(read)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .count(let n): return String(n)
+        case .percent(let p): return "\(p)%"
+        }
+    }
+}
+
+/// A data check: a query that returns zero rows when the data is sound; `$1` is the batch id.
+public struct CheckSpec: Sendable {
+    public var name: String
+    public var sql: String
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Postgres
+
+/// JSON Lines records: one object per line; a spec column's source is a key or a dotted path.
+struct JSONLinesSource: RecordSource {
+    let reader: CSVReader
+    let header: [String]
+    let headerFromFile = false
+    let file: String
+    var bytesRead: Int { reader.bytesRead }
+
+    init(file: String, spec: FeedSpec) throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw WarehouseError(.missingFile, "\(file): cannot open the file")
+        }
+        self.file = file
+        // Lines are split by the CSV reader with a delimiter and quote that never occur (NUL):
+        // a JSON string cannot hold a raw newline, so one physical line is one record.
+        reader = CSVReader(handle: handle, delimiter: 0x00, quote: 0x00, maxFieldBytes: spec.input.maxFieldBytes)
+        var names: [String] = []
+        for column in spec.columns {
+            names += column.sources
+            if case .debitMinusCredit(let d, let c) = column.transform { names += d + c }
+        }
+        var seen = Set<String>()
+        header = names.filter { seen.insert($0).inserted }
+    }
+
+    mutating func next() throws -> SourceRecord? {
+        guard let record = try reader.next() else { return nil }
+        let bytes = record.raw
+        let raw = String(decoding: bytes, as: UTF8.self)
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, raw: raw)
+        if let problem = record.problem, problem.reason.hasPrefix("field longer") {
+            out.problem = (nil, nil, "line longer than the limit")
+            return out
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            out.problem = (nil, nil, "not valid UTF-8")
+            return out
+        }
+        let object: JSONValue
+        do {
+            object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            out.problem = (nil, String(raw.prefix(200)), "malformed JSON: expected one object per line")
+            return out
+        }
+        guard case .object = object else {
+            out.problem = (nil, String(raw.prefix(200)), "expected a JSON object")
+            return out
+        }
+        for key in header {
+            var value: JSONValue? = object
+            for part in key.split(separator: ".") {
+                if case .object(let d) = value { value = d[String(part)] } else { value = nil }
+            }
+            switch value {
+            case nil, .null?: out.fields.append(nil)
+            case .string(let s)?: out.fields.append(s)
+            case .number(let n)?: out.fields.append(n)
+            case .bool(let b)?: out.fields.append(b ? "true" : "false")
+            case .object?, .array?:
+                out.problem = (key, nil, "expected a text, number or boolean value at \(key)")
+                return out
+            }
+        }
+        return out
+    }
+}
+
+/// A JSON value; numbers keep their decimal text (never through Double).
+enum JSONValue: Decodable {
+    case null, bool(Bool), number(String), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .number(String(i)) }
+        else if let d = try? c.decode(Decimal.self) { self = .number(d.postgresText ?? "0") }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// One input record, decoded: its fields by position (aligned with the source's header).
+struct SourceRecord {
+    var line: Int
+    var fields: [String?]
+    /// A problem with the record as a whole (ragged, unterminated quote, bad encoding, malformed JSON).
+    var problem: (column: String?, value: String?, reason: String)?
+    var raw: String
+}
+
+/// A streaming source of records: CSV or JSON Lines.
+protocol RecordSource {
+    /// Field names, in the order `SourceRecord.fields` uses.
+    var header: [String] { get }
+    /// Whether the header came from the file (CSV) rather than from the spec.
+    var headerFromFile: Bool { get }
+    /// Bytes consumed so far.
+    var bytesRead: Int { get }
+    mutating func next() throws -> SourceRecord?
+}
+
+/// CSV records decoded from the file's encoding.
+struct CSVSource: RecordSource {
+    let reader: CSVReader
+    let encoding: TextEncoding
+    let header: [String]
+    let headerFromFile: Bool
+    let file: String
+    var bytesRead: Int { reader.bytesRead }
+
+    init(file: String, probe: FileProbe, input: InputFormat) throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw WarehouseError(.missingFile, "\(file): cannot open the file")
+        }
+        if probe.bomLength > 0 { _ = try handle.read(upToCount: probe.bomLength) }
+        self.file = file
+        reader = CSVReader(handle: handle, delimiter: probe.delimiter, quote: input.quote, maxFieldBytes: input.maxFieldBytes)
+        encoding = probe.encoding
+        headerFromFile = input.header
+        if input.header {
+            guard let first = try reader.next() else {
+                throw WarehouseError(.invalidInput, "\(file): the file is empty (no header line)")
+            }
+            if let problem = first.problem {
+                throw WarehouseError(.invalidInput, "\(file):\(first.line): header: \(problem.reason)")
+            }
+            var names: [String] = []
+            for i in first.fields.indices {
+                guard let name = probe.encoding.decode(first.field(i)) else {
+                    throw WarehouseError(.invalidInput, "\(file):\(first.line): header column \(i + 1) is not valid \(probe.encoding.rawValue)")
+                }
+                names.append(name.trimmedSpaces())
+            }
+            header = names
+        } else {
+            header = []
+        }
+    }
+
+    mutating func next() throws -> SourceRecord? {
+        guard let record = try reader.next() else { return nil }
+        let raw = encoding.decode(record.raw.withUnsafeBufferPointer { $0 }) ?? String(decoding: record.raw, as: UTF8.self)
+        func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, raw: raw)
+        if let problem = record.problem {
+            out.problem = (name(problem.field - 1), nil, problem.reason)
+            return out
+        }
+        if headerFromFile && record.fields.count != header.count {
+            out.problem = (nil, nil, "expected \(header.count) fields, found \(record.fields.count)")
+            return out
+        }
+        out.fields.reserveCapacity(record.fields.count)
+        for i in record.fields.indices {
+            let bytes = record.field(i)
+            guard let value = encoding.decode(bytes) else {
+                out.problem = (name(i), String(decoding: bytes, as: UTF8.self), "not valid \(encoding.rawValue)")
+                return out
+            }
+            out.fields.append(value)
+        }
+        return out
+    }
+}

@@ -1,0 +1,47 @@
+/// What happened to one file.
+public struct LoadResult: Sendable {
+    public enum Status: String, Sendable { case loaded, skipped, failed, dryRun = "dry-run" }
+    public var feed: String
+    public var file: String
+    public var status: Status
+    public var batchID: Int64?
+    public var rowsRead = 0
+    public var rowsLoaded = 0
+    public var rowsRejected = 0
+    /// Rows outside the werkgebied, left out on purpose (only_werkgebied).
+    public var rowsSkipped = 0
+    public var bytes = 0
+    public var seconds = 0.0
+    /// The first rejects (all of them up to a limit), for printing.
+    public var rejects: [Reject] = []
+    /// File columns the spec does not keep: never stored.
+    public var droppedColumns: [String] = []
+    /// Personal data replaced in free text, per kind.
+    public var personalData: [String: Int] = [:]
+    /// Why it failed, or which batch it duplicates.
+    public var message: String?
+    /// The error's kind when it failed.
+    public var errorCode: WarehouseError.Code?
+
+    public init(feed: String, file: String, status: Status) {
+        self.feed = feed
+        self.file = file
+        self.status = status
+    }
+}
+
+/// Options of one load.
+public struct LoadOptions: Sendable {
+    /// Overrides the spec's max_rejects.
+    public var maxRejects: RejectLimit?
+    /// Reload a file already loaded, replacing its rows.
+    public var force = false
+    /// Read, convert and validate only; write nothing.
+    public var dryRun = false
+    /// How many rejects to keep in the result for printing.
+    public var keepRejects = 1000
+    /// Called now and then with bytes read and rows read.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+
+    public init() {}
+}

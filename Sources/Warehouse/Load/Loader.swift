@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import Postgres
+
+/// Loads files of one feed: one file is one batch, loaded in one transaction or not at all.
+public final class Loader {
+    let connection: Connection
+    let spec: FeedSpec
+    let logger: Logger
+
+    /// A loader for a feed on a connection (a role that is, or may become, `leefbaar_owner`).
+    public init(connection: Connection, spec: FeedSpec, logger: Logger = Logger(label: "leefbaar.load")) {
+        self.connection = connection
+        self.spec = spec
+        self.logger = logger
+    }
+
+    /// Loads one file. A file already loaded for this feed is skipped unless `force`. Failures are
+    /// recorded on the batch (status `failed`) and returned; nothing of a failed file stays in core.
+    public func load(file: String, options: LoadOptions = LoadOptions()) throws -> LoadResult {
+        let started = Date()
+        var result = LoadResult(feed: spec.name, file: file, status: options.dryRun ? .dryRun : .loaded)
+        let probe: FileProbe
+        do {
+            probe = try FileProbe(path: file, input: spec.input)
+        } catch let error as WarehouseError {
+            result.status = .failed
+            result.message = error.message
+            result.errorCode = error.code
+            return result
+        }
+        result.bytes = probe.size
+        if options.dryRun {
+            var session = try LoadSession(loader: self, probe: probe, options: options, batchID: 0)
+            do {
+                try session.read { _ in }
+            } catch let error as WarehouseError {
+                result.status = .failed
+                result.message = error.message
+                result.errorCode = error.code
+            }
+            session.fill(&result)
+            result.seconds = Date().timeIntervalSince(started)
+            return result
+        }
+
+        let previous = try connection.scalar(
+            "select batch_id from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded' order by batch_id desc limit 1",
+            [spec.name, probe.sha256], as: Int64.self)
+        if let previous, !options.force {
+            result.status = .skipped
+            result.batchID = previous
+            result.message = "already loaded as batch \(previous)"
+            result.seconds = Date().timeIntervalSince(started)
+            return result
+        }
+        guard let batchID = try connection.scalar("""
+            insert into etl.batch (feed, file_name, file_sha256, bytes) values ($1, $2, $3, $4) returning batch_id
+            """, [spec.name, file, probe.sha256, probe.size], as: Int64.self) else {
+            throw WarehouseError(.invalidInput, "could not create a batch")
+        }
+        result.batchID = batchID
+        var session = try LoadSession(loader: self, probe: probe, options: options, batchID: batchID)
+        do {
+            try connection.withTransaction {
+                if try connection.scalar("select pg_has_role(current_user, 'leefbaar_owner', 'MEMBER')", as: Bool.self) == true {
+                    try connection.execute("set local role leefbaar_owner")
+                }
+                try session.loadInTransaction(replacing: options.force ? previous : nil)
+            }
+            session.fill(&result)
+        } catch {
+            session.fill(&result)
+            result.status = .failed
+            result.rowsLoaded = 0
+            result.message = Loader.describe(error)
+            result.errorCode = (error as? WarehouseError)?.code
+            try recordFailure(batchID: batchID, result: result, rejects: session.allRejects)
+            if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
+        }
+        result.seconds = Date().timeIntervalSince(started)
+        logger.info("\(result.status.rawValue) \(file)", metadata: [
+            "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
+            "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
+        ])
+        return result
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let w = error as? WarehouseError { return w.message }
+        return "\(error)"
+    }
+
+    /// Marks a batch failed (in its own transaction) and keeps its rejects for `leefbaar-etl rejects`.
+    private func recordFailure(batchID: Int64, result: LoadResult, rejects: [Reject]) throws {
+        guard connection.isOpen else { return }
+        try connection.withTransaction {
+            try connection.execute("""
+                update etl.batch set status = 'failed', finished_at = clock_timestamp(), error = $2,
+                    rows_read = $3, rows_loaded = 0, rows_rejected = $4 where batch_id = $1
+                """, [batchID, result.message ?? "failed", result.rowsRead, result.rowsRejected])
+            try Loader.storeRejects(rejects, batchID: batchID, connection)
+        }
+    }
+
+    static func storeRejects(_ rejects: [Reject], batchID: Int64, _ connection: Connection) throws {
+        guard !rejects.isEmpty else { return }
+        try connection.copyIn("copy etl.reject (batch_id, line, column_name, raw_value, raw_record, reason) from stdin") { w in
+            for r in rejects {
+                try w.write(CopyText.line([String(batchID), String(r.line), r.column, r.rawValue, r.rawRecord, r.reason]))
+            }
+        }
+    }
+}
+
+/// COPY text format.
+enum CopyText {
+    /// Escapes a value for COPY text format (`\N` for NULL).
+    static func escape(_ value: String?, into out: inout String) {
+        guard let value else { out += "\\N"; return }
+        if !value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            out += value
+            return
+        }
+        for ch in value.unicodeScalars {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+    }
+
+    /// One COPY line of values.
+    static func line(_ values: [String?]) -> String {
+        var out = ""
+        for (i, v) in values.enumerated() {
+            if i > 0 { out += "\t" }
+            escape(v, into: &out)
+        }
+        out += "\n"
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+
+/// Keeps personal data out of the warehouse: keyed pseudonyms for declared columns, and markers
+/// for BSNs, e-mail addresses and phone numbers found in free text.
+final class PrivacyGuard {
+    private let key: SymmetricKey
+    /// What was replaced, per kind (`bsn`, `email`, `phone`).
+    private(set) var counts: [String: Int] = [:]
+
+    init(key: Data) { self.key = SymmetricKey(data: key) }
+
+    /// The key from `LEEFBAAR_HASH_KEY` or the file named by `LEEFBAAR_HASH_KEY_FILE`, if any.
+    static func fromEnvironment() throws -> PrivacyGuard? {
+        let env = ProcessInfo.processInfo.environment
+        if let k = env["LEEFBAAR_HASH_KEY"], !k.isEmpty { return PrivacyGuard(key: Data(k.utf8)) }
+        if let f = env["LEEFBAAR_HASH_KEY_FILE"], !f.isEmpty {
+            guard let data = FileManager.default.contents(atPath: f), !data.isEmpty else {
+                throw WarehouseError(.missingFile, "cannot read the hash key file \(f)")
+            }
+            return PrivacyGuard(key: data)
+        }
+        return nil
+    }
+
+    /// HMAC-SHA256 of the value, hex: the same input and key give the same pseudonym.
+    func pseudonym(_ value: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
+        return "h:" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let marker = "[verwijderd]"
+    private static let email = try? NSRegularExpression(pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
+    private static let phone = try? NSRegularExpression(pattern: #"(?<![0-9])(?:(?:\+31|0031)[\s-]?(?:\(0\))?[\s-]?[1-9](?:[\s-]?[0-9]){8}|0[1-9](?:[\s-]?[0-9]){8})(?![0-9])"#)
+    private static let nineDigits = try? NSRegularExpression(pattern: #"(?<![0-9])[0-9]{9}(?![0-9])|(?<![0-9])[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9])"#)
+
+    /// Replaces BSNs (9 digits passing the elfproef), e-mail addresses and Dutch phone numbers.
+    func scrub(_ text: String) -> String {
+        guard text.count >= 8 else { return text }
+        var result = text
+        result = replace(PrivacyGuard.email, in: result, kind: "email") { _ in true }
+        result = replace(PrivacyGuard.nineDigits, in: result, kind: "bsn") { PrivacyGuard.passesElfproef($0) }
+        result = replace(PrivacyGuard.phone, in: result, kind: "phone") { _ in true }
+        return result
+    }
+
+    private func replace(_ regex: NSRegularExpression?, in text: String, kind: String, when accept: (String) -> Bool) -> String {
+        guard let regex else { return text }
+        let ns = text as NSString
+        var out = text
+        for match in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).reversed() {
+            let found = ns.substring(with: match.range)
+            guard accept(found), let range = Range(match.range, in: out) else { continue }
+            out.replaceSubrange(range, with: PrivacyGuard.marker)
+            counts[kind, default: 0] += 1
+        }
+        return out
+    }
+
+    /// The BSN elfproef: 9×d1 + 8×d2 + … + 2×d8 − 1×d9 is divisible by 11 (and not all zeros).
+    static func passesElfproef(_ s: String) -> Bool {
+        let digits = s.compactMap { $0.wholeNumberValue }
+        guard digits.count == 9, digits.contains(where: { $0 != 0 }) else { return false }
+        var sum = 0
+        for (i, d) in digits.enumerated() { sum += (i == 8 ? -1 : 9 - i) * d }
+        return sum % 11 == 0
+    }
+}
