@@ -17,3 +17,51 @@ func withMigratedDatabase<T>(cluster: TemporaryCluster? = nil, _ body: (Temporar
     try Migrator(connection: db, migrations: try projectMigrations()).migrate()
     return try body(cluster, name, db)
 }
+
+/// The project's SQL folder.
+func projectSQL() -> SQLDirectory {
+    SQLDirectory(path: packageRoot().appendingPathComponent("SQL").path)
+}
+
+/// A temporary folder for fixture files, removed after `body`.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leefbaar-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    return try body(dir)
+}
+
+/// Writes bytes to a file in a folder and returns its path.
+@discardableResult
+func writeFixture(_ dir: URL, _ name: String, _ bytes: [UInt8]) throws -> String {
+    let url = dir.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}
+
+/// Writes UTF-8 text (use \r\n explicitly where wanted).
+@discardableResult
+func writeFixture(_ dir: URL, _ name: String, _ text: String) throws -> String {
+    try writeFixture(dir, name, Array(text.utf8))
+}
+
+/// Loads one file with a feed of SQL/feeds (or a spec text) and returns the result.
+func load(_ db: Connection, feed: String? = nil, specText: String? = nil, file: String,
+          configure: (inout LoadOptions) -> Void = { _ in }) throws -> LoadResult {
+    let spec = try specText.map { try FeedSpec.parse($0, path: "test.yaml", sql: projectSQL()) } ?? FeedSpec.named(feed ?? "", in: projectSQL())
+    var options = LoadOptions()
+    configure(&options)
+    return try Loader(connection: db, spec: spec).load(file: file, options: options)
+}
+
+/// The ledger spec with some lines replaced, for variants.
+func ledgerSpec(replacing pairs: [(String, String)]) throws -> String {
+    var text = try String(contentsOf: packageRoot().appendingPathComponent("SQL/feeds/ledger.yaml"), encoding: .utf8)
+    for (a, b) in pairs {
+        precondition(text.contains(a), "ledger.yaml lacks \(a)")
+        text = text.replacingOccurrences(of: a, with: b)
+    }
+    return text
+}
+
+let ledgerHeader = "Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag"

@@ -107,12 +107,10 @@ struct LoadSession {
         var sql = try MergeSQL(spec: spec, connection: connection)
         try sql.loadPrimaryKey(connection)
         try connection.executeScript(sql.createStaging)
-        var copied = 0
-        var session = self
-        copied = try connection.copyIn(sql.copyStaging) { writer in
-            try session.read { try writer.write($0) }
+        let db = connection
+        let copied = try db.copyIn(sql.copyStaging) { writer in
+            try self.read { try writer.write($0) }
         }
-        self = session
         guard copied == rowsWritten else {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rowsWritten)")
         }

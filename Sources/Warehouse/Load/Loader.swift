@@ -107,7 +107,9 @@ public final class Loader {
         guard !rejects.isEmpty else { return }
         try connection.copyIn("copy etl.reject (batch_id, line, column_name, raw_value, raw_record, reason) from stdin") { w in
             for r in rejects {
-                try w.write(CopyText.line([String(batchID), String(r.line), r.column, r.rawValue, r.rawRecord, r.reason]))
+                // PostgreSQL text cannot hold NUL: show it as U+2400.
+                let values = [r.column, r.rawValue, r.rawRecord, r.reason].map { $0?.replacingOccurrences(of: "\u{0}", with: "\u{2400}") }
+                try w.write(CopyText.line([String(batchID), String(r.line)] + values))
             }
         }
     }

@@ -1,0 +1,88 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+@testable import Warehouse
+
+/// Batches are atomic and idempotent.
+@Suite struct BatchTests {
+    static func ledger(_ rows: [(date: String, doc: String, line: Int, gemeente: String, amount: String)]) -> String {
+        ([ledgerHeader] + rows.map { "\($0.date);MEM;\($0.doc);\($0.line);;;\($0.gemeente);;basis;;;\($0.amount)" }).joined(separator: "\n") + "\n"
+    }
+
+    @Test func failingCheckAfterTheMergeLeavesNothingAndTheRerunLoadsAll() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", Self.ledger((1...500).map { ("01-03-2019", "D", $0, $0 % 2 == 0 ? "Assen" : "Meppel", "2,00") }))
+                // A check that finds fault with the merged rows: the merge already inserted them.
+                let strict = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
+                    checks:
+                      - spending_known_gemeente
+                      - name: no_meppel_lines
+                        sql: select source_line from core.spending where batch_id = $1 and gemeente_code = 'GM0119'
+                    """)])
+                let failed = try load(db, specText: strict, file: file)
+                #expect(failed.status == .failed)
+                #expect(failed.errorCode == .checkFailed)
+                #expect(failed.message?.contains("data check no_meppel_lines failed (250 rows)") == true, "\(failed.message ?? "")")
+                #expect(try db.scalar("select count(*) from core.spending where batch_id = $1", [failed.batchID], as: Int.self) == 0)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                #expect(try db.scalar("select status from etl.batch where batch_id = $1", [failed.batchID], as: String.self) == "failed")
+                #expect(try db.scalar("select error from etl.batch where batch_id = $1", [failed.batchID], as: String.self)?.contains("no_meppel_lines") == true)
+                #expect(try db.scalar("select to_regclass('staging.ledger') is null", as: Bool.self) == true)
+                // Fixed (the check dropped): the rerun loads all 500 lines.
+                let ok = try load(db, feed: "ledger", file: file)
+                #expect(ok.status == .loaded)
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "500/1000.00")
+            }
+        }
+    }
+
+    @Test func sameFileTwiceIsSkippedAndForceKeepsOneCopy() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", Self.ledger([("01-03-2019", "D", 1, "Assen", "800.000"), ("01-03-2019", "D", 2, "Meppel", "16.000")]))
+                let first = try load(db, feed: "ledger", file: file)
+                let second = try load(db, feed: "ledger", file: file)
+                #expect(second.status == .skipped)
+                #expect(second.message == "already loaded as batch \(first.batchID ?? -1)")
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "2/816000.00")
+                let forced = try load(db, feed: "ledger", file: file) { $0.force = true }
+                #expect(forced.status == .loaded)
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "2/816000.00")
+                #expect(try db.scalar("select count(distinct batch_id) from core.spending", as: Int.self) == 1)
+                #expect(try db.scalar("select batch_id from core.spending limit 1", as: Int64.self) == forced.batchID)
+                #expect(try db.scalar("select status || ':' || replaced_by from etl.batch where batch_id = $1", [first.batchID], as: String.self)
+                        == "replaced:\(forced.batchID ?? -1)")
+            }
+        }
+    }
+
+    @Test func correctedFileReplacesItsYearOnly() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let y2018 = try writeFixture(dir, "2018.csv", Self.ledger([("01-03-2018", "A", 1, "Assen", "5,00")]))
+                let y2019 = try writeFixture(dir, "2019.csv", Self.ledger([("01-03-2019", "B", 1, "Assen", "10,00"), ("02-03-2019", "B", 2, "Assen", "20,00")]))
+                let fixed = try writeFixture(dir, "2019-fixed.csv", Self.ledger([("01-03-2019", "C", 1, "Assen", "11,00")]))
+                for f in [y2018, y2019] { #expect(try load(db, feed: "ledger", file: f).status == .loaded) }
+                let replaced = try load(db, feed: "ledger", file: fixed)
+                #expect(replaced.status == .loaded)
+                #expect(try db.scalar("select string_agg(year || ':' || amount, ',' order by year) from core.spending", as: String.self) == "2018:5.00,2019:11.00")
+                #expect(try db.scalar("select string_agg(status, ',' order by batch_id) from etl.batch", as: String.self) == "loaded,replaced,loaded")
+            }
+        }
+    }
+
+    @Test func dryRunWritesNothing() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", Self.ledger([("01-03-2019", "D", 1, "Assen", "1,00"), ("31-02-2019", "D", 2, "Assen", "1,00")]))
+                let result = try load(db, feed: "ledger", file: file) { $0.dryRun = true; $0.maxRejects = .count(10) }
+                #expect(result.status == .dryRun)
+                #expect(result.rowsRead == 2 && result.rowsLoaded == 1 && result.rowsRejected == 1)
+                #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 0)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+            }
+        }
+    }
+}
