@@ -3,11 +3,12 @@
 #   scripts/pg-local.sh start   initdb when needed, start when not running, create database leefbaar
 #   scripts/pg-local.sh stop    stop it (fast)
 #   scripts/pg-local.sh url     print the conninfo to use as DATABASE_URL
-# Port: $PGPORT or 55432. As root the server runs as the postgres system user.
+# Port: $LEEFBAAR_PGPORT, else $PGPORT, else 55432; folder: $LEEFBAAR_PGDATA, else .pgdata/.
+# As root the server runs as the postgres system user.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="${LEEFBAAR_PGPORT:-${PGPORT:-55432}}"
-dir="$root/.pgdata"
+dir="${LEEFBAAR_PGDATA:-$root/.pgdata}"
 bindir="$(pg_config --bindir 2>/dev/null || true)"
 [ -x "$bindir/initdb" ] || bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -x "$bindir/initdb" ] || { echo "pg-local: no initdb found; run 'make deps'" >&2; exit 1; }

@@ -68,6 +68,26 @@ public final class Connection {
         return try check(result)
     }
 
+    /// Sends one statement with bound parameters and returns at once, so the client can work while
+    /// the server runs it. Collect the outcome with `receive()` before sending anything else.
+    public func send(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws {
+        let sent = withParameterPointers(parameters) { values in
+            PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw connectionError() }
+    }
+
+    /// Waits for the statement sent with `send` and returns its result, or throws its error.
+    @discardableResult
+    public func receive() throws -> QueryResult {
+        try finishCommand()
+    }
+
+    /// Reads and drops whatever a sent statement still returns (after an error on the client side).
+    public func discardResults() {
+        drainResults()
+    }
+
     /// Runs a script of several statements (no parameters), as `psql -f` would in one request.
     public func executeScript(_ sql: String) throws {
         let result = PQexec(handle, sql)

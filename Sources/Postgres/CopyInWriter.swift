@@ -139,7 +139,7 @@ extension Connection {
     }
 
     /// Reads the final result of a command and any that follow, throwing the first error.
-    private func finishCommand() throws -> QueryResult {
+    func finishCommand() throws -> QueryResult {
         var first: QueryResult?
         var failure: (any Error)?
         while let result = PQgetResult(handle) {

@@ -86,3 +86,59 @@ import TestSupport
         }
     }
 }
+
+/// Loads merged in several chunks behave as one.
+@Suite struct ChunkedLoadTests {
+    @Test func manyChunksLoadExactlyAndReplaceAcrossChunks() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let rows = (1...53).map { ("0\($0 % 9 + 1)-03-2019", "D\($0 / 10)", $0, $0 % 3 == 0 ? "Assen" : "Meppel", "\($0),01") }
+                let file = try writeFixture(dir, "l.csv", BatchTests.ledger(rows))
+                let result = try load(db, feed: "ledger", file: file) { $0.chunkRows = 7 }
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 53)
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "53/1431.53")
+                // A corrected file for the same year replaces all of it, chunk by chunk.
+                let fixed = try writeFixture(dir, "fixed.csv", BatchTests.ledger(rows.map { ($0.0, $0.1, $0.2, $0.3, "1,00") }))
+                let second = try load(db, feed: "ledger", file: fixed) { $0.chunkRows = 5 }
+                #expect(second.status == .loaded, "\(second.message ?? "")")
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "53/53.00")
+                #expect(try db.scalar("select status from etl.batch where batch_id = $1", [result.batchID], as: String.self) == "replaced")
+            }
+        }
+    }
+
+    @Test func duplicateKeyInDifferentChunksIsFound() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                var rows = (1...20).map { ("01-03-2019", "D", $0, "Assen", "1,00") }
+                rows.append(("01-03-2019", "D", 3, "Assen", "9,00"))   // line 22 repeats line 4's key
+                let file = try writeFixture(dir, "dup.csv", BatchTests.ledger(rows))
+                let result = try load(db, feed: "ledger", file: file) { $0.chunkRows = 6 }
+                #expect(result.status == .failed)
+                #expect(result.message?.contains("key GM0106 / MEM / D / 3 on lines 4, 22") == true, "\(result.message ?? "")")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                // Upsert feeds too (leefbaarometer): the second row would silently win without the guard.
+                let scores = try writeFixture(dir, "lbm.csv", "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
+                    + (1...9).map { "BU010600\(10 + $0),2018,4,0,0,0,0,0,0" }.joined(separator: "\n") + "\nBU01060011,2018,5,0,0,0,0,0,0\n")
+                let upsert = try load(db, feed: "leefbaarometer", file: scores) { $0.chunkRows = 4 }
+                #expect(upsert.status == .failed)
+                #expect(upsert.message?.contains("on lines 2, 11") == true, "\(upsert.message ?? "")")
+            }
+        }
+    }
+
+    @Test func rejectsOverThresholdMidStreamWithAMergeInFlight() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                var rows = (1...30).map { ("01-03-2019", "D", $0, "Assen", "1,00") }
+                rows.append(("01-03-2019", "D", 31, "Nergenshuizen", "1,00"))
+                let file = try writeFixture(dir, "late.csv", BatchTests.ledger(rows))
+                let result = try load(db, feed: "ledger", file: file) { $0.chunkRows = 4 }
+                #expect(result.errorCode == .rejectsOverThreshold)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                #expect(try db.scalar("select 1", as: Int.self) == 1)
+            }
+        }
+    }
+}

@@ -66,21 +66,17 @@ public final class CSVReader {
         return true
     }
 
-    @inline(__always)
-    private func append(_ b: UInt8, fieldStart: Int) -> Bool {
-        if length - fieldStart >= maxFieldBytes { return false }
-        if length == buffer.count {
-            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
-            _ = bigger.initialize(fromContentsOf: buffer)
-            buffer.deallocate()
-            buffer = bigger
-        }
-        buffer[length] = b
-        length += 1
-        return true
-    }
-
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterQuote }
+
+    /// Where the scan of the current record stands; survives chunk boundaries.
+    private struct Scan {
+        var state = State.fieldStart
+        var fieldStart = 0
+        var startLine: Int
+        var problem: (field: Int, reason: String)?
+        var sawAnything = false
+        var lastWasCR = false
+    }
 
     /// The next record, or nil at the end of the file. Blank lines are skipped.
     /// The returned record's buffers are valid until the next call.
@@ -88,96 +84,148 @@ public final class CSVReader {
         length = 0
         fields.removeAll(keepingCapacity: true)
         raw.removeAll(keepingCapacity: true)
-        var state = State.fieldStart
-        var fieldStart = 0
-        var startLine = line
-        var problem: (field: Int, reason: String)?
-        var sawAnything = false
-
-        func endField() { fields.append(fieldStart..<length); fieldStart = length }
-        /// A line end outside quotes ends the record (CR LF counts as one).
-        func endRecord(_ b: UInt8) -> RawRecord {
-            raw.removeLast()
-            line += 1
-            if b == 0x0D { pendingLF = true }
-            endField()
-            return record(startLine, problem)
-        }
+        var scan = Scan(startLine: line)
         while true {
             if position >= chunk.count {
                 guard try refill() else {
-                    // End of file.
-                    if !sawAnything { return nil }
-                    if state == .quoted || state == .quoteInQuoted {
-                        if state == .quoted {
-                            problem = problem ?? (fields.count + 1, "unterminated quoted field (opened on line \(startLine)) at end of file")
-                        }
+                    guard scan.sawAnything else { return nil }
+                    if scan.state == .quoted, scan.problem == nil {
+                        scan.problem = (fields.count + 1, "unterminated quoted field (opened on line \(scan.startLine)) at end of file")
                     }
-                    endField()
-                    return record(startLine, problem)
+                    fields.append(scan.fieldStart..<length)
+                    return record(scan.startLine, scan.problem)
                 }
             }
-            let b = chunk[position]
-            position += 1
+            let ended = chunk.withUnsafeBufferPointer { self.scan($0, &scan) }
+            if ended { return record(scan.startLine, scan.problem) }
+        }
+    }
+
+    /// Scans the current chunk from `position` until the record ends (true) or the chunk does (false).
+    /// Runs of ordinary bytes are found with a tight loop and copied in one go.
+    private func scan(_ p: UnsafeBufferPointer<UInt8>, _ s: inout Scan) -> Bool {
+        let n = p.count
+        let delim = delimiter, q = quote
+        var i = position
+        var rawStart = i
+        var line = self.line
+
+        func keepRaw(_ end: Int) {
+            let room = CSVReader.rawLimit - raw.count
+            if room > 0, end > rawStart { raw.append(contentsOf: p[rawStart..<min(end, rawStart + room)]) }
+        }
+        func append(_ from: Int, _ to: Int) {
+            var count = to - from
+            let fieldLength = length - s.fieldStart
+            if fieldLength + count > maxFieldBytes {
+                if s.problem == nil { s.problem = (fields.count + 1, "field longer than \(maxFieldBytes) bytes") }
+                count = max(0, maxFieldBytes - fieldLength)
+            }
+            guard count > 0 else { return }
+            if length + count > buffer.count {
+                var capacity = buffer.count
+                while capacity < length + count { capacity *= 2 }
+                let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+                _ = bigger.initialize(fromContentsOf: buffer)
+                buffer.deallocate()
+                buffer = bigger
+            }
+            guard let base = p.baseAddress, let dest = buffer.baseAddress else { return }
+            (dest + length).update(from: base + from, count: count)
+            length += count
+        }
+        func endField() {
+            fields.append(s.fieldStart..<length)
+            s.fieldStart = length
+        }
+        func finish(_ b: UInt8) -> Bool {
+            keepRaw(i)
+            i += 1
+            line += 1
+            pendingLF = b == 0x0D
+            endField()
+            position = i
+            self.line = line
+            return true
+        }
+
+        while i < n {
+            let b = p[i]
             if pendingLF {
                 pendingLF = false
-                if b == 0x0A { continue }
+                if b == 0x0A { i += 1; rawStart = i; continue }
             }
-            if !sawAnything {
-                if b == 0x0A || b == 0x0D {
-                    // blank line
+            if !s.sawAnything {
+                if b == 0x0A || b == 0x0D {   // a blank line
                     line += 1
-                    if b == 0x0D { pendingLF = true }
-                    startLine = line
+                    pendingLF = b == 0x0D
+                    i += 1
+                    rawStart = i
+                    s.startLine = line
                     continue
                 }
-                sawAnything = true
+                s.sawAnything = true
             }
-            if raw.count < CSVReader.rawLimit { raw.append(b) }
-            if b == 0 && problem == nil { problem = (fields.count + 1, "NUL byte in field") }
-            switch state {
+            switch s.state {
             case .fieldStart, .unquoted:
-                if b == delimiter {
-                    endField(); state = .fieldStart
-                } else if b == 0x0A || b == 0x0D {
-                    return endRecord(b)
-                } else if b == quote && state == .fieldStart {
-                    state = .quoted
+                if s.state == .fieldStart && b == q { s.state = .quoted; i += 1; continue }
+                var j = i
+                while j < n {
+                    let c = p[j]
+                    if c == delim || c == 0x0A || c == 0x0D || c == 0 { break }
+                    j += 1
+                }
+                if j > i { append(i, j); s.state = .unquoted; i = j; continue }
+                if b == 0 {
+                    if s.problem == nil { s.problem = (fields.count + 1, "NUL byte in field") }
+                    append(i, i + 1); s.state = .unquoted; i += 1
+                } else if b == delim {
+                    endField(); s.state = .fieldStart; i += 1
                 } else {
-                    state = .unquoted
-                    if !append(b, fieldStart: fieldStart), problem == nil {
-                        problem = (fields.count + 1, "field longer than \(maxFieldBytes) bytes")
-                    }
+                    return finish(b)
                 }
             case .quoted:
-                if b == quote {
-                    state = .quoteInQuoted
-                } else {
-                    if b == 0x0A { line += 1 } else if b == 0x0D, position < chunk.count, chunk[position] != 0x0A { line += 1 }
-                    if !append(b, fieldStart: fieldStart), problem == nil {
-                        problem = (fields.count + 1, "field longer than \(maxFieldBytes) bytes")
-                    }
+                var j = i
+                while j < n {
+                    let c = p[j]
+                    if c == q || c == 0x0A || c == 0x0D || c == 0 { break }
+                    j += 1
                 }
-            case .quoteInQuoted:
-                if b == quote {
-                    _ = append(b, fieldStart: fieldStart)
-                    state = .quoted
-                } else if b == delimiter {
-                    endField(); state = .fieldStart
-                } else if b == 0x0A || b == 0x0D {
-                    return endRecord(b)
+                if j > i { append(i, j); s.lastWasCR = false; i = j; continue }
+                if b == q {
+                    s.state = .quoteInQuoted
                 } else {
-                    if problem == nil { problem = (fields.count + 1, "unexpected character after closing quote") }
-                    state = .afterQuote
+                    if b == 0, s.problem == nil { s.problem = (fields.count + 1, "NUL byte in field") }
+                    if b == 0x0D || (b == 0x0A && !s.lastWasCR) { line += 1 }
+                    s.lastWasCR = b == 0x0D
+                    append(i, i + 1)
+                }
+                i += 1
+            case .quoteInQuoted:
+                if b == q {
+                    append(i, i + 1); s.state = .quoted; i += 1
+                } else if b == delim {
+                    endField(); s.state = .fieldStart; i += 1
+                } else if b == 0x0A || b == 0x0D {
+                    return finish(b)
+                } else {
+                    if s.problem == nil { s.problem = (fields.count + 1, "unexpected character after closing quote") }
+                    s.state = .afterQuote; i += 1
                 }
             case .afterQuote:
-                if b == delimiter {
-                    endField(); state = .fieldStart
+                if b == delim {
+                    endField(); s.state = .fieldStart; i += 1
                 } else if b == 0x0A || b == 0x0D {
-                    return endRecord(b)
+                    return finish(b)
+                } else {
+                    i += 1
                 }
             }
         }
+        keepRaw(n)
+        position = n
+        self.line = line
+        return false
     }
 
     private func record(_ line: Int, _ problem: (field: Int, reason: String)?) -> RawRecord {

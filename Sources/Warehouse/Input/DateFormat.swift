@@ -21,22 +21,47 @@ public struct DateFormat: Sendable, Equatable {
     }
 
     /// Parses a date; nil when it is not a real date in this format (31-02-2019).
+    /// Works on the UTF-8 bytes: up to three digit groups, their separators, and an optional ISO time part.
     public func parse(_ value: String) -> CalendarDate? {
-        let trimmed = value.trimmedSpaces()
-        // ISO first 10 characters, e.g. 2019-10-01 or 2019-10-01T00:00:00
-        if trimmed.count >= 10, let iso = CalendarDate(iso: trimmed.prefix(10)), trimmed.count == 10 || trimmed.dropFirst(10).first == "T" || trimmed.dropFirst(10).first == " " {
-            return iso
+        var groups = (0, 0, 0)
+        var widths = (0, 0, 0)
+        var separators: [UInt8] = []
+        var index = 0
+        var sawEnd = false
+        let sep = separator.asciiValue ?? 0x2D
+        for b in value.utf8 {
+            if sawEnd { continue }
+            if b >= 0x30 && b <= 0x39 {
+                let d = Int(b - 0x30)
+                switch index {
+                case 0: groups.0 = groups.0 * 10 + d; widths.0 += 1
+                case 1: groups.1 = groups.1 * 10 + d; widths.1 += 1
+                default: groups.2 = groups.2 * 10 + d; widths.2 += 1
+                }
+                if widths.0 > 4 || widths.1 > 4 || widths.2 > 4 { return nil }
+            } else if (b == 0x2D || b == sep) && index < 2 {
+                separators.append(b)
+                index += 1
+            } else if index == 2 && (b == 0x54 || b == 0x20) && widths.2 > 0 {
+                sawEnd = true   // ISO date followed by a time: ignore the time
+            } else if b == 0x20 && index == 0 && widths.0 == 0 {
+                continue       // leading space
+            } else {
+                return nil
+            }
         }
-        let parts = trimmed.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCII) }) else { return nil }
+        guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
+        if widths.0 == 4 && separators == [0x2D, 0x2D] && widths.1 <= 2 && widths.2 <= 2 {
+            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)   // ISO is always accepted
+        }
+        guard separators == [sep, sep] else { return nil }
         switch order {
         case .dayMonthYear:
-            guard parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2,
-                  let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
+            guard widths.2 == 4, widths.0 <= 2, widths.1 <= 2 else { return nil }
+            return CalendarDate(year: groups.2, month: groups.1, day: groups.0)
         case .yearMonthDay:
-            guard parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-            return CalendarDate(year: y, month: m, day: d)
+            guard widths.0 == 4, widths.1 <= 2, widths.2 <= 2 else { return nil }
+            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)
         }
     }
 }
@@ -44,9 +69,12 @@ public struct DateFormat: Sendable, Equatable {
 extension String {
     /// The string without leading and trailing spaces, tabs and no-break spaces.
     func trimmedSpaces() -> String {
+        // Fast path: nothing to trim (checked on the UTF-8 bytes, no Character work).
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first != 0x20 && first != 0x09 && first != 0xC2 && last != 0x20 && last != 0x09 && last != 0xA0 { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\u{A0}" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\u{A0}" { s.removeLast() }
-        return s.count == count ? self : String(s)
+        return String(s)
     }
 }

@@ -15,15 +15,22 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             var ascii = true
             for b in bytes where b >= 0x80 { ascii = false; break }
             if ascii { return String(decoding: bytes, as: UTF8.self) }
-            var scalars = String.UnicodeScalarView()
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(bytes.count + 8)
             for b in bytes {
-                if b < 0x80 || self == .iso88591 || b >= 0xA0 {
-                    scalars.append(Unicode.Scalar(b))
-                } else if let s = Unicode.Scalar(TextEncoding.cp1252High[Int(b) - 0x80]) {
-                    scalars.append(s)
+                let code: UInt32 = b < 0x80 || self == .iso88591 || b >= 0xA0 ? UInt32(b) : TextEncoding.cp1252High[Int(b) - 0x80]
+                if code < 0x80 {
+                    utf8.append(UInt8(code))
+                } else if code < 0x800 {
+                    utf8.append(UInt8(0xC0 | (code >> 6)))
+                    utf8.append(UInt8(0x80 | (code & 0x3F)))
+                } else {
+                    utf8.append(UInt8(0xE0 | (code >> 12)))
+                    utf8.append(UInt8(0x80 | ((code >> 6) & 0x3F)))
+                    utf8.append(UInt8(0x80 | (code & 0x3F)))
                 }
             }
-            return String(scalars)
+            return String(decoding: utf8, as: UTF8.self)
         }
     }
 

@@ -40,6 +40,8 @@ public struct LoadOptions: Sendable {
     public var dryRun = false
     /// How many rejects to keep in the result for printing.
     public var keepRejects = 1000
+    /// Rows per chunk: staged and merged while the next chunk is read.
+    public var chunkRows = 100_000
     /// Called now and then with bytes read and rows read.
     public var progress: (@Sendable (Int, Int) -> Void)?
 

@@ -28,16 +28,16 @@ struct LoadSession {
         var map: [String: String] = [:]
         for row in try loader.connection.execute("select gemeente_code, name from core.gemeente") {
             let code: String = try row.decode(0), name: String = try row.decode(1)
-            map[RowConverter.normalize(code)] = code
-            map[RowConverter.normalize(name)] = code
+            for key in [code, name, RowConverter.normalize(code), RowConverter.normalize(name)] { map[key] = code }
         }
         gemeenten = map
         privacy = try PrivacyGuard.fromEnvironment()
         limit = options.maxRejects ?? loader.spec.maxRejects
     }
 
-    /// Reads the whole file, handing each valid row's COPY line to `emit`.
-    mutating func read(_ emit: (String) throws -> Void) throws {
+    /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
+    /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
+    mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
         var source: any RecordSource = switch spec.input.format {
         case .csv: try CSVSource(file: probe.path, probe: probe, input: spec.input)
         case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
@@ -51,6 +51,9 @@ struct LoadSession {
         let known = Set(gemeenten.values)
         var line = ""
         line.reserveCapacity(512)
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
+        var chunkCount = 0
         while let record = try source.next() {
             rowsRead += 1
             if let problem = record.problem {
@@ -70,14 +73,21 @@ struct LoadSession {
                 }
                 line += String(record.line)
                 line += "\n"
-                try emit(line)
+                chunk.append(contentsOf: line.utf8)
+                chunkCount += 1
                 rowsWritten += 1
+                if chunkCount >= chunkRows {
+                    try flush(chunk, chunkCount)
+                    chunk.removeAll(keepingCapacity: true)
+                    chunkCount = 0
+                }
             case .failure(let e):
                 try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: scrubbed(record.raw), reason: e.reason))
             }
             if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
         }
         options.progress?(source.bytesRead, rowsRead)
+        if chunkCount > 0 { try flush(chunk, chunkCount) }
         if rowsRead == 0 {
             throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
         }
@@ -108,33 +118,25 @@ struct LoadSession {
         try sql.loadPrimaryKey(connection)
         try connection.executeScript(sql.createStaging)
         let db = connection
-        let copied = try db.copyIn(sql.copyStaging) { writer in
-            try self.read { try writer.write($0) }
-        }
-        guard copied == rowsWritten else {
-            throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rowsWritten)")
-        }
-        if let duplicates = sql.duplicateKeys {
-            let rows = try connection.execute(duplicates)
-            if let first = rows.first {
-                let list = try rows.map { "key \(try $0.decode(0, as: String.self)) on lines \(try $0.decode(1, as: String.self))" }
-                _ = first
-                throw WarehouseError(.invalidInput, "\(probe.path): the same key occurs more than once: \(list.joined(separator: "; "))")
-            }
-        }
         if let previous {
-            try connection.execute("delete from \(sql.target) where batch_id = $1", [previous])
-            try connection.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
+            try db.execute("delete from \(sql.target) where batch_id = $1", [previous])
+            try db.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
         }
-        if let delete = sql.deleteScopes { try connection.execute(delete) }
-        rowsLoaded = try connection.execute(sql.insert, [batchID]).affectedRows
-        if case .replace = spec.merge {
-            try connection.execute("""
-                update etl.batch b set status = 'replaced', replaced_by = $1
-                where b.feed = $2 and b.status = 'loaded' and b.batch_id <> $1
-                  and not exists (select 1 from \(sql.target) t where t.batch_id = b.batch_id)
-                """, [batchID, spec.name])
+        // Chunks are pipelined: while the server merges chunk k (sent without waiting), the client
+        // reads and converts chunk k + 1.
+        let merger = ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
+        do {
+            try read(chunkRows: options.chunkRows) { bytes, rows in
+                try merger.collect()
+                try merger.stage(bytes, rows: rows)
+            }
+            try merger.collect()
+        } catch {
+            merger.abandon()
+            throw error
         }
+        rowsLoaded = merger.loaded
+        try merger.finish()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
         for check in spec.checks {
             let failures = try connection.execute(check.sql, [batchID])
@@ -143,7 +145,6 @@ struct LoadSession {
                 throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(failures.count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
             }
         }
-        try connection.execute("drop table \(sql.staging)")
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }

@@ -33,7 +33,7 @@ public final class Loader {
         if options.dryRun {
             var session = try LoadSession(loader: self, probe: probe, options: options, batchID: 0)
             do {
-                try session.read { _ in }
+                try session.read { _, _ in }
             } catch let error as WarehouseError {
                 result.status = .failed
                 result.message = error.message

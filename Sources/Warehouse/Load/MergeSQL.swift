@@ -15,38 +15,58 @@ struct MergeSQL {
         columns = spec.columns.filter { $0.personal != .drop }.map(\.name)
     }
 
-    /// Creates the staging table for this load (unlogged; dropped at the end of the transaction).
+    /// Creates the staging table for this load (unlogged; dropped at the end of the transaction),
+    /// and a temporary tally of the rows each earlier batch loses to a replace.
     var createStaging: String {
         let defs = spec.columns.filter { $0.personal != .drop }.map { "\($0.name) \($0.type.sqlType)" }
-        return "drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null)"
+        return """
+            drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null);
+            create temp table if not exists leefbaar_gone (batch_id bigint, n bigint) on commit drop; truncate leefbaar_gone
+            """
     }
 
     var copyStaging: String { "copy \(staging) (\(columns.joined(separator: ", ")), source_line) from stdin" }
 
-    /// Keys that occur more than once in the file: `key text, lines`.
+    /// Keys that occur more than once among the staged rows and the rows this batch already
+    /// merged (`$1`): `key text, lines`.
     var duplicateKeys: String? {
         guard !spec.key.isEmpty else { return nil }
         let key = spec.key.joined(separator: ", ")
         return """
             select concat_ws(' / ', \(key)), string_agg(source_line::text, ', ' order by source_line)
-            from \(staging) group by \(key) having count(*) > 1 order by min(source_line) limit 5
+            from (select \(key), source_line from \(staging)
+                  union all select \(key), source_line from \(target) where batch_id = $1) as rows_of_batch
+            group by \(key) having count(*) > 1 order by min(source_line) limit 5
             """
     }
 
-    /// Deletes the target rows in the scopes the staged rows cover (replace mode).
+    /// Deletes the target rows of other batches in the scopes the staged rows cover (replace
+    /// mode); tallies what each batch lost. `$1` = this batch.
     var deleteScopes: String? {
         guard case .replace(let scope) = spec.merge else { return nil }
         let list = scope.joined(separator: ", ")
-        return "delete from \(target) where (\(list)) in (select distinct \(list) from \(staging))"
+        return """
+            with gone as (delete from \(target) where (\(list)) in (select distinct \(list) from \(staging)) and batch_id <> $1
+                          returning batch_id)
+            insert into leefbaar_gone select batch_id, count(*) from gone group by batch_id
+            """
     }
 
+    /// Marks the batches that lost all their rows as replaced by `$1`.
+    let markReplaced = """
+        update etl.batch b set status = 'replaced', replaced_by = $1
+        from (select batch_id, sum(n) as n from leefbaar_gone group by batch_id) p
+        where b.batch_id = p.batch_id and b.status = 'loaded' and p.n >= b.rows_loaded
+        """
+
     /// Inserts (upsert: updates on key conflict) the staged rows with their lineage; `$1` = batch.
+    /// An upsert never updates a row of this same batch: a key twice in the file shows as fewer rows.
     var insert: String {
         let cols = columns.joined(separator: ", ")
-        var sql = "insert into \(target) (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
+        var sql = "insert into \(target) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
         if spec.merge == .upsert, !spec.key.isEmpty {
             let updates = (columns.filter { !primaryKey.contains($0) } + ["batch_id", "source_line"]).map { "\($0) = excluded.\($0)" }
-            sql += " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", "))"
+            sql += " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", ")) where t.batch_id <> $1::bigint"
         }
         return sql
     }

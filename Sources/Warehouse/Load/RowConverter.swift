@@ -73,8 +73,9 @@ struct RowConverter {
         }
         self.bindings = bindings
         patterns = spec.columns.map { c in c.pattern.flatMap { try? NSRegularExpression(pattern: "^(?:" + $0 + ")$") } }
+        // Exact spellings first (the common case needs no normalising), then normalised ones.
         allowed = spec.columns.map { c in
-            c.allowed.map { Dictionary($0.map { (RowConverter.normalize($0), $0) }, uniquingKeysWith: { a, _ in a }) }
+            c.allowed.map { Dictionary($0.flatMap { [($0, $0), (RowConverter.normalize($0), $0)] }, uniquingKeysWith: { a, _ in a }) }
         }
     }
 
@@ -167,7 +168,9 @@ struct RowConverter {
         case .lowercase: value = value.lowercased()
         case .uppercase: value = value.uppercased()
         case .gemeenteCode:
-            guard let code = gemeenten[RowConverter.normalize(value)] else { return fail("unknown gemeente '\(value)' (not in core.gemeente)") }
+            guard let code = gemeenten[value] ?? gemeenten[RowConverter.normalize(value)] else {
+                return fail("unknown gemeente '\(value)' (not in core.gemeente)")
+            }
             value = code
         default: break
         }
@@ -175,7 +178,8 @@ struct RowConverter {
         case .text:
             if column.scrub, let privacy { value = privacy.scrub(value) }
         case .code:
-            value = value.uppercased().replacingOccurrences(of: " ", with: "")
+            value = value.uppercased()
+            if value.utf8.contains(0x20) { value.removeAll { $0 == " " } }
         case .int:
             guard let n = Int64(value) else { return fail("expected a whole number") }
             value = String(n)
@@ -200,7 +204,7 @@ struct RowConverter {
             }
         }
         if let allowedValues = allowed[index] {
-            guard let canonical = allowedValues[RowConverter.normalize(value)] else {
+            guard let canonical = allowedValues[value] ?? allowedValues[RowConverter.normalize(value)] else {
                 return fail("expected one of \(column.allowed?.joined(separator: ", ") ?? "")")
             }
             value = canonical
