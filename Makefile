@@ -33,6 +33,9 @@ demo: build db-start
 	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate
 	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate --status
 
+bench: deps
+	Benchmarks/load-bench.sh $(BENCH_ROWS)
+
 clean: db-stop
 	rm -rf .build .pgdata
 
