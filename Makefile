@@ -29,9 +29,8 @@ db-start: deps
 db-stop:
 	@scripts/pg-local.sh stop
 
-demo: build db-start
-	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate
-	DATABASE_URL="$(DEMO_URL)" $(BIN)/leefbaar-etl migrate --status
+demo: build
+	@scripts/demo.sh
 
 bench: deps
 	Benchmarks/load-bench.sh $(BENCH_ROWS)

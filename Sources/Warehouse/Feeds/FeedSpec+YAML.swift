@@ -62,6 +62,11 @@ extension FeedSpec {
             throw top.error("target", "target must be schema.table in lowercase, e.g. core.spending")
         }
         spec.onlyWerkgebied = try top.bool("only_werkgebied") ?? false
+        spec.afterMerge = try top.stringList("after_merge") ?? []
+        spec.extraTargets = try top.stringList("extra_targets") ?? []
+        for t in spec.extraTargets where t.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) == nil {
+            throw top.error("extra_targets", "extra_targets must be schema.table names")
+        }
         if let limit = try top.string("max_rejects") {
             guard let parsed = RejectLimit(limit) else { throw top.error("max_rejects", "max_rejects must be a count (10) or a percentage (1%)") }
             spec.maxRejects = parsed
@@ -182,6 +187,7 @@ extension FeedSpec {
         column.scale = try map.int("scale")
         column.defaultValue = try map.string("default")
         column.scrub = try map.bool("scrub") ?? false
+        column.stageOnly = try map.bool("stage_only") ?? false
         if let p = try map.string("personal") {
             guard let personal = PersonalHandling(rawValue: p) else { throw map.error("personal", "personal must be hash or drop") }
             column.personal = personal

@@ -26,6 +26,11 @@ public struct FeedSpec: Sendable {
     /// Skip (not reject) rows whose gemeente_code is outside core.gemeente: for national files
     /// such as the Leefbaarometer, of which only the werkgebied is kept.
     public var onlyWerkgebied = false
+    /// Statements run after each chunk's merge, with `{staging}` for the staging table and `$1`
+    /// for the batch: for rows one record also puts in another table (activity partners).
+    public var afterMerge: [String] = []
+    /// Other tables holding this feed's rows (by batch_id), cleared when a batch is reloaded.
+    public var extraTargets: [String] = []
     /// The spec file, for messages.
     public var path: String
 
@@ -88,6 +93,8 @@ public struct ColumnSpec: Sendable {
     public var personal: PersonalHandling?
     /// Scan free text for BSN, e-mail and phone numbers and replace them.
     public var scrub = false
+    /// Kept in staging for `after_merge`, not inserted into the target.
+    public var stageOnly = false
 
     public init(name: String) { self.name = name }
 }

@@ -8,6 +8,9 @@ struct JSONLinesSource: RecordSource {
     let headerFromFile = false
     let file: String
     var bytesRead: Int { reader.bytesRead }
+    private let declared: Set<String>
+    private var seenUndeclared = Set<String>()
+    var undeclared: [String] { seenUndeclared.sorted() }
 
     init(file: String, spec: FeedSpec) throws {
         guard let handle = FileHandle(forReadingAtPath: file) else {
@@ -24,6 +27,7 @@ struct JSONLinesSource: RecordSource {
         }
         var seen = Set<String>()
         header = names.filter { seen.insert($0).inserted }
+        declared = seen
     }
 
     mutating func next() throws -> SourceRecord? {
@@ -46,10 +50,11 @@ struct JSONLinesSource: RecordSource {
             out.problem = (nil, String(raw.prefix(200)), "malformed JSON: expected one object per line")
             return out
         }
-        guard case .object = object else {
+        guard case .object(let top) = object else {
             out.problem = (nil, String(raw.prefix(200)), "expected a JSON object")
             return out
         }
+        if seenUndeclared.count < 100 { noteUndeclared(top, prefix: "") }
         for key in header {
             var value: JSONValue? = object
             for part in key.split(separator: ".") {
@@ -66,6 +71,21 @@ struct JSONLinesSource: RecordSource {
             }
         }
         return out
+    }
+}
+
+extension JSONLinesSource {
+    /// Records the leaf keys (dotted paths) the spec does not declare.
+    private mutating func noteUndeclared(_ object: [String: JSONValue], prefix: String) {
+        for (key, value) in object {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if declared.contains(path) { continue }
+            if case .object(let inner) = value, declared.contains(where: { $0.hasPrefix(path + ".") }) {
+                noteUndeclared(inner, prefix: path)
+            } else {
+                seenUndeclared.insert(path)
+            }
+        }
     }
 }
 

@@ -17,6 +17,8 @@ protocol RecordSource {
     var headerFromFile: Bool { get }
     /// Bytes consumed so far.
     var bytesRead: Int { get }
+    /// Input keys seen that the spec does not declare (JSON Lines); they are never stored.
+    var undeclared: [String] { get }
     mutating func next() throws -> SourceRecord?
 }
 
@@ -28,6 +30,7 @@ struct CSVSource: RecordSource {
     let headerFromFile: Bool
     let file: String
     var bytesRead: Int { reader.bytesRead }
+    var undeclared: [String] { [] }
 
     init(file: String, probe: FileProbe, input: InputFormat) throws {
         guard let handle = FileHandle(forReadingAtPath: file) else {

@@ -38,6 +38,7 @@ final class ChunkMerger {
             let merged = try db.receive().affectedRows
             if merged < rows { try reportDuplicates(nil) }
             loaded += merged
+            for statement in sql.afterMerge { try db.execute(statement, statement.contains("$1") ? [batchID] : []) }
             try db.execute("release savepoint leefbaar_merge")
         } catch let error as PostgresError where error.sqlState == "23505" || error.sqlState == "21000" {
             try db.execute("rollback to savepoint leefbaar_merge")

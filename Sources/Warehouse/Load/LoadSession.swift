@@ -10,7 +10,7 @@ struct LoadSession {
     var spec: FeedSpec { loader.spec }
     var connection: Connection { loader.connection }
     let gemeenten: [String: String]
-    let privacy: PrivacyGuard?
+    let privacy: PrivacyGuard
     let limit: RejectLimit
 
     var rowsRead = 0
@@ -87,6 +87,7 @@ struct LoadSession {
             if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
         }
         options.progress?(source.bytesRead, rowsRead)
+        dropped += source.undeclared
         if chunkCount > 0 { try flush(chunk, chunkCount) }
         if rowsRead == 0 {
             throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
@@ -98,7 +99,7 @@ struct LoadSession {
 
     /// Personal data never reaches etl.reject either.
     private func scrubbed(_ text: String) -> String {
-        privacy?.scrub(text) ?? text
+        privacy.scrub(text)
     }
 
     private mutating func reject(_ r: Reject) throws {
@@ -119,7 +120,9 @@ struct LoadSession {
         try connection.executeScript(sql.createStaging)
         let db = connection
         if let previous {
-            try db.execute("delete from \(sql.target) where batch_id = $1", [previous])
+            for table in [sql.target] + spec.extraTargets {
+                try db.execute("delete from \(table) where batch_id = $1", [previous])
+            }
             try db.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
         }
         // Chunks are pipelined: while the server merges chunk k (sent without waiting), the client
@@ -148,7 +151,7 @@ struct LoadSession {
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }
-        for (k, v) in privacy?.counts ?? [:] { details["personal_\(k)"] = String(v) }
+        for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         try connection.execute("""
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
                 rows_rejected = $4, details = $5::jsonb where batch_id = $1
@@ -167,7 +170,7 @@ struct LoadSession {
         result.rejects = Array(allRejects.prefix(options.keepRejects))
         result.droppedColumns = dropped
         result.rowsSkipped = rowsSkipped
-        result.personalData = privacy?.counts ?? [:]
+        result.personalData = privacy.counts
         if result.status == .dryRun { result.rowsLoaded = rowsWritten }
     }
 }

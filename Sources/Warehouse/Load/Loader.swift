@@ -30,6 +30,12 @@ public final class Loader {
             return result
         }
         result.bytes = probe.size
+        if let hashed = spec.columns.first(where: { $0.personal == .hash }), !(try PrivacyGuard.fromEnvironment().canHash) {
+            result.status = .failed
+            result.errorCode = .invalidInput
+            result.message = "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE"
+            return result
+        }
         if options.dryRun {
             var session = try LoadSession(loader: self, probe: probe, options: options, batchID: 0)
             do {

@@ -5,14 +5,18 @@ struct MergeSQL {
     let spec: FeedSpec
     let staging: String
     let target: String
+    /// Columns of the target the merge fills.
     let columns: [String]
+    /// Columns of staging (the target's, plus stage-only ones).
+    let stagingColumns: [String]
 
     init(spec: FeedSpec, connection: Connection) throws {
         self.spec = spec
         staging = "staging." + (try connection.escapeIdentifier(spec.name.replacingOccurrences(of: "-", with: "_")))
         // Target and column names are validated lowercase identifiers (FeedSpec.parse).
         target = spec.target
-        columns = spec.columns.filter { $0.personal != .drop }.map(\.name)
+        stagingColumns = spec.columns.filter { $0.personal != .drop }.map(\.name)
+        columns = spec.columns.filter { $0.personal != .drop && !$0.stageOnly }.map(\.name)
     }
 
     /// Creates the staging table for this load (unlogged; dropped at the end of the transaction),
@@ -25,7 +29,10 @@ struct MergeSQL {
             """
     }
 
-    var copyStaging: String { "copy \(staging) (\(columns.joined(separator: ", ")), source_line) from stdin" }
+    var copyStaging: String { "copy \(staging) (\(stagingColumns.joined(separator: ", ")), source_line) from stdin" }
+
+    /// The spec's after-merge statements with the staging table filled in.
+    var afterMerge: [String] { spec.afterMerge.map { $0.replacingOccurrences(of: "{staging}", with: staging) } }
 
     /// Keys that occur more than once among the staged rows and the rows this batch already
     /// merged (`$1`): `key text, lines`.
@@ -66,7 +73,7 @@ struct MergeSQL {
         var sql = "insert into \(target) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
         if spec.merge == .upsert, !spec.key.isEmpty {
             let updates = (columns.filter { !primaryKey.contains($0) } + ["batch_id", "source_line"]).map { "\($0) = excluded.\($0)" }
-            sql += " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", ")) where t.batch_id <> $1::bigint"
+            sql += " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", ")) where t.batch_id is distinct from $1::bigint"
         }
         return sql
     }

@@ -4,14 +4,15 @@ import Foundation
 /// Keeps personal data out of the warehouse: keyed pseudonyms for declared columns, and markers
 /// for BSNs, e-mail addresses and phone numbers found in free text.
 final class PrivacyGuard {
-    private let key: SymmetricKey
+    private let key: SymmetricKey?
     /// What was replaced, per kind (`bsn`, `email`, `phone`).
     private(set) var counts: [String: Int] = [:]
 
-    init(key: Data) { self.key = SymmetricKey(data: key) }
+    /// A guard; without a key it scrubs text but cannot pseudonymise.
+    init(key: Data?) { self.key = key.map { SymmetricKey(data: $0) } }
 
-    /// The key from `LEEFBAAR_HASH_KEY` or the file named by `LEEFBAAR_HASH_KEY_FILE`, if any.
-    static func fromEnvironment() throws -> PrivacyGuard? {
+    /// A guard with the key from `LEEFBAAR_HASH_KEY` or the file named by `LEEFBAAR_HASH_KEY_FILE`.
+    static func fromEnvironment() throws -> PrivacyGuard {
         let env = ProcessInfo.processInfo.environment
         if let k = env["LEEFBAAR_HASH_KEY"], !k.isEmpty { return PrivacyGuard(key: Data(k.utf8)) }
         if let f = env["LEEFBAAR_HASH_KEY_FILE"], !f.isEmpty {
@@ -20,11 +21,15 @@ final class PrivacyGuard {
             }
             return PrivacyGuard(key: data)
         }
-        return nil
+        return PrivacyGuard(key: nil)
     }
 
+    /// Whether a key is set (needed for `personal: hash`).
+    var canHash: Bool { key != nil }
+
     /// HMAC-SHA256 of the value, hex: the same input and key give the same pseudonym.
-    func pseudonym(_ value: String) -> String {
+    func pseudonym(_ value: String) -> String? {
+        guard let key else { return nil }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
         return "h:" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
     }

@@ -160,8 +160,10 @@ struct RowConverter {
             switch personal {
             case .drop: return .success(nil)
             case .hash:
-                guard let privacy else { return fail("personal: hash needs a key (LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE)") }
-                return .success(privacy.pseudonym(value))
+                guard let pseudonym = privacy?.pseudonym(value) else {
+                    return fail("personal: hash needs a key (LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE)")
+                }
+                return .success(pseudonym)
             }
         }
         switch column.transform {
