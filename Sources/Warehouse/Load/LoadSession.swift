@@ -45,7 +45,7 @@ struct LoadSession {
         let converter = try RowConverter(spec: spec, header: source.headerFromFile ? source.header : (spec.input.format == .jsonl ? source.header : nil),
                                          fieldCount: source.header.count, encoding: probe.encoding, gemeenten: gemeenten,
                                          privacy: privacy, file: probe.path)
-        dropped = converter.unusedFields
+        dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
         let gemeenteColumn = spec.onlyWerkgebied ? spec.columns.firstIndex { $0.name == "gemeente_code" } : nil
         let known = Set(gemeenten.values)
