@@ -29,8 +29,9 @@ done
 echo
 "$etl" batches --limit 20
 echo
-echo "Livability spending per gemeente, 2019 (from rpt.spending_per_gemeente):"
-psql -X -q "$DATABASE_URL" -c "
-  select coalesce(gemeente, 'Totaal') as gemeente, '€ ' || replace(to_char(sum(amount), 'FM999,999,990'), ',', '.') as uitgaven
-  from rpt.spending_per_gemeente where year = 2019
-  group by rollup (gemeente) order by gemeente is null, gemeente"
+report="$bin/leefbaar-report"
+"$report" run uitgaven --year 2019
+echo
+"$report" run focus --year 2019
+echo
+"$report" export --year 2019 --out demo-out/export

@@ -11,7 +11,7 @@ struct LeefbaarReport: ParsableCommand {
         and ~/.pgpass. Exit codes: 0 ok, 1 failure, 2 usage.
         """,
         version: leefbaarVersion,
-        subcommands: [SchemaDoc.self]
+        subcommands: [List.self, Run.self, Export.self, SchemaDoc.self]
     )
 }
 

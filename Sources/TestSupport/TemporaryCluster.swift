@@ -204,7 +204,7 @@ public final class TemporaryCluster: Sendable {
 /// A failure to set up or run the temporary cluster.
 public struct ClusterError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// Lazily starts the one shared cluster, thread-safely.

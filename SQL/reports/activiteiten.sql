@@ -1,0 +1,11 @@
+-- title: Activiteiten leefbaarheid
+-- description: Activities per gemeente and wijk in a year, with the partners that took part.
+-- parameters: year
+-- audience: corporation, gemeente, partner
+-- chart: bar x=gemeente y=activiteiten aggregate=count
+select a.gemeente, coalesce(w.name, a.wijk_code) as wijk, a.activity_date as datum, a.title as activiteit, a.kind as soort,
+       coalesce(a.partners, '') as partners
+from rpt.activity_overview a
+left join lateral (select name from core.area w where w.area_code = a.wijk_code order by w.year desc limit 1) w on true
+where a.year = $1::integer
+order by a.gemeente, a.activity_date, a.activity_id

@@ -1,0 +1,29 @@
+-- title: Samenwerking per partner
+-- description: Everything a partner took part in during a year: activities, cases, Beleefhuis visits, spending on its projects, initiatives it supplied.
+-- parameters: year
+-- audience: corporation, partner
+-- money: bedrag
+select partner, onderdeel, gemeente, aantal, bedrag from (
+    select p.name as partner, 'Activiteiten' as onderdeel, g.name as gemeente, count(*) as aantal, null::numeric as bedrag
+    from core.activity_partner ap join core.activity a using (gemeente_code, source, activity_id)
+    join core.partner p using (partner_code) join core.gemeente g using (gemeente_code)
+    where extract(year from a.activity_date) = $1::integer group by 1, 3
+    union all
+    select p.name, 'Casussen', g.name, count(*), null
+    from core.care_case c join core.partner p using (partner_code) join core.gemeente g using (gemeente_code)
+    where extract(year from c.opened_on) = $1::integer group by 1, 3
+    union all
+    select p.name, 'Bezoekers', g.name, sum(v.visitors), null
+    from core.visit v join core.partner p using (partner_code) join core.gemeente g using (gemeente_code)
+    where extract(year from v.visit_date) = $1::integer group by 1, 3
+    union all
+    select p.name, 'Uitgaven projecten', g.name, count(*), sum(s.amount)
+    from core.spending s join core.project pr using (project_code) join core.partner p on p.partner_code = pr.partner_code
+    join core.gemeente g on g.gemeente_code = s.gemeente_code
+    where s.year = $1::integer group by 1, 3
+    union all
+    select p.name, 'Initiatieven', g.name, count(*), sum(i.amount_granted)
+    from core.initiative i join core.partner p on p.partner_code = i.supplied_by join core.gemeente g using (gemeente_code)
+    where extract(year from i.submitted_on) = $1::integer group by 1, 3
+) as t
+order by partner, onderdeel, gemeente

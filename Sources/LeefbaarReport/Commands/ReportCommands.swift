@@ -1,0 +1,84 @@
+import ArgumentParser
+import CLICore
+import Foundation
+import Reports
+import Warehouse
+
+/// `leefbaar-report list`.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the reports: name, title, audiences.")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let catalog = try ReportCatalog(sql: try connection.sql())
+        var rows = catalog.reports.map { [$0.name, $0.title, $0.audiences.map(\.rawValue).sorted().joined(separator: ", ")] }
+        rows.append([Jaarverslag.name, "\(Jaarverslag.title) (hoofdstuk jaarverslag)", "corporation"])
+        print(TextTable(header: ["name", "title", "audience"], rows: rows.sorted { $0[0] < $1[0] }).render())
+    }
+}
+
+/// `leefbaar-report run NAME`.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one report for a tenant and year.",
+        discussion: "A tenant's report runs under its PostgreSQL role in a READ ONLY transaction: row-level security decides what it sees."
+    )
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The report (see list).") var name: String
+    @Option(help: "The tenant: a gemeente code (GM0106), a partner code, or corporation (default).") var tenant: String?
+    @Option(help: "The year.") var year: Int
+    @Option(help: "table, csv, csv-nl, json, md or html.") var format: String = "table"
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+
+    func validate() throws {
+        guard ReportFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard (2000...2100).contains(year) else { throw ValidationError("--year must be between 2000 and 2100") }
+    }
+
+    func run() throws {
+        let db = try connection.connect()
+        let catalog = try ReportCatalog(sql: try connection.sql())
+        let runner = ReportRunner(connection: db, catalog: catalog)
+        let who = try runner.tenant(tenant)
+        let reportFormat = ReportFormat(rawValue: format) ?? .table
+        let text: String
+        if name == Jaarverslag.name {
+            guard who == nil else { throw WarehouseError(.invalidInput, "report jaarverslag is for the corporation") }
+            switch reportFormat {
+            case .html: text = try Jaarverslag.html(runner, catalog: catalog, year: year)
+            case .md, .table: text = try Jaarverslag.markdown(runner, catalog: catalog, year: year)
+            default: throw ValidationError("jaarverslag comes as table, md or html")
+            }
+        } else {
+            let (context, table) = try runner.run(try catalog.report(name), tenant: who, year: year)
+            text = reportFormat.render(context, table)
+        }
+        if let out {
+            try text.write(toFile: out, atomically: true, encoding: .utf8)
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
+
+/// `leefbaar-report export`.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write every report each tenant may see, in every format, one folder per tenant, with an index.html.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The year.") var year: Int
+    @Option(help: "The folder to write into.") var out: String
+    @Option(name: .customLong("tenant"), help: "Only these tenants (repeatable); corporation for the corporation. Default: the corporation and every tenant.")
+    var tenants: [String] = []
+
+    func run() throws {
+        let db = try connection.connect()
+        let catalog = try ReportCatalog(sql: try connection.sql())
+        let runner = ReportRunner(connection: db, catalog: catalog)
+        let who: [Tenant?] = tenants.isEmpty ? [nil] + (try TenantRegistry(connection: db).list()).map { $0 } : try tenants.map { try runner.tenant($0) }
+        let started = Date()
+        let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out)
+        print("wrote \(written.values.map(\.count).reduce(0, +)) files for \(written.count) recipients to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; open \(out)/index.html")
+    }
+}

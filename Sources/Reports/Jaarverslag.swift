@@ -1,0 +1,106 @@
+import Foundation
+import Warehouse
+
+/// The livability chapter of the annual report for a year, written from the warehouse's figures.
+public enum Jaarverslag {
+    public static let name = "jaarverslag"
+    public static let title = "Leefbaarheid"
+
+    /// A paragraph of text or a report's table.
+    enum Block {
+        case heading(String)
+        case text(String)
+        case list([String])
+        case table(ReportContext, ReportTable)
+    }
+
+    /// Builds the chapter (corporation only: it covers every gemeente).
+    static func build(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> [Block] {
+        func run(_ name: String) throws -> (ReportContext, ReportTable) { try runner.run(try catalog.report(name), tenant: nil, year: year) }
+        var blocks: [Block] = [.heading("\(year): leefbaarheidsprogramma")]
+        let spending = try run("uitgaven")
+        let total = spending.1.rows.last.flatMap { $0.last ?? nil } ?? "0"
+        blocks.append(.text("Wij zetten in op leefbaarheid daar waar dat het meest nodig is. De basis zijn de scores uit de Leefbaarometer, die wij koppelen aan onze eigen woningvoorraad; ons eigen werkgebied is de maatstaf. In \(year) gaven we in totaal \(DutchNumber.euro(total)) uit aan leefbaarheid."))
+        blocks.append(.table(spending.0, spending.1))
+        let focus = try run("focus").1
+        let focusNames = focus.rows.filter { $0.last == "ja" }.compactMap { $0.first ?? nil }
+        if !focusNames.isEmpty {
+            blocks.append(.text("In \(year) richtten we ons vooral op de gemeenten waar we beneden-gemiddeld scoorden op aan ons woningbezit gerelateerde dimensies: \(sentence(focusNames))."))
+        }
+        let initiatives = try run("initiatieven").1
+        let perYear = initiatives.rows.compactMap { r -> (Int, Int)? in
+            guard let y = r[0].flatMap({ Int($0) }), let n = r[1].flatMap({ Int($0) }) else { return nil }
+            return (y, n)
+        }
+        if let first = perYear.first?.0, let thisYear = perYear.first(where: { $0.0 == year })?.1 {
+            let totalInitiatives = perYear.map(\.1).reduce(0, +)
+            let average = totalInitiatives / max(perYear.count, 1)
+            blocks.append(.heading("Buurtinitiatieven"))
+            blocks.append(.text("Sinds \(first) dienden bewoners \(DutchNumber.roughly(totalInitiatives)) initiatieven in, gemiddeld ongeveer \(DutchNumber.roughly(average, unit: 10)) per jaar. In \(year) werden \(DutchNumber.roughly(thisYear)) initiatieven ingediend."))
+        }
+        let activities = try run("activiteiten").1
+        if !activities.rows.isEmpty {
+            blocks.append(.heading("Activiteiten leefbaarheid"))
+            var byGemeente: [(String, [String])] = []
+            for r in activities.rows {
+                let g = r[0] ?? "", title = r[3] ?? ""
+                if let i = byGemeente.firstIndex(where: { $0.0 == g }) { byGemeente[i].1.append(title) } else { byGemeente.append((g, [title])) }
+            }
+            for (g, titles) in byGemeente { blocks.append(.text("**\(g)**")); blocks.append(.list(titles)) }
+        }
+        let (thuisContext, thuis) = try run("langer-thuis")
+        blocks.append(.heading("Langer zelfstandig thuis"))
+        if let visitors = thuis.rows.first(where: { ($0[0] ?? "").hasPrefix("Bezoekers") }).flatMap({ $0[2] }).flatMap(Int.init) {
+            blocks.append(.text("In oktober \(year) openden we het Beleefhuis. Tot en met februari kwamen er \(DutchNumber.roughly(visitors)) bezoekers."))
+        }
+        if let cost = thuis.rows.first(where: { $0[1] == "Totaal" }).flatMap({ $0[3] }), let euros = Double(cost) {
+            let rounded = Int(euros) / 1000 * 1000
+            blocks.append(.text("In \(year) gaven we ruim \(DutchNumber.euro(String(rounded))) uit aan kleine aanpassingen in woningen (Langer Zelfstandig Thuis-pakket)."))
+        }
+        blocks.append(.table(thuisContext.with(title: "Aanpassingen en bezoekers"), thuis))
+        return blocks
+    }
+
+    static func sentence(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " en " + (items.last ?? "")
+    }
+
+    /// Markdown.
+    public static func markdown(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> String {
+        var out = "# \(title) \(year)\n\n"
+        for block in try build(runner, catalog: catalog, year: year) {
+            switch block {
+            case .heading(let h): out += "## \(h)\n\n"
+            case .text(let t): out += t + "\n\n"
+            case .list(let items): out += items.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+            case .table(let c, let t): out += "### \(c.title)\n\n" + MarkdownRenderer.tableText(t) + "\n"
+            }
+        }
+        return out
+    }
+
+    /// A self-contained HTML page.
+    public static func html(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> String {
+        var body = ""
+        for block in try build(runner, catalog: catalog, year: year) {
+            switch block {
+            case .heading(let h): body += "<h2>\(HTMLRenderer.escape(h))</h2>\n"
+            case .text(let t):
+                let escaped = HTMLRenderer.escape(t)
+                body += t.hasPrefix("**") ? "<h3>\(escaped.replacingOccurrences(of: "**", with: ""))</h3>\n" : "<p>\(escaped)</p>\n"
+            case .list(let items): body += "<ul>" + items.map { "<li>\(HTMLRenderer.escape($0))</li>" }.joined() + "</ul>\n"
+            case .table(let c, let t): body += "<h3>\(HTMLRenderer.escape(c.title))</h3>\n" + HTMLRenderer.section(c.with(description: ""), t) + "\n"
+            }
+        }
+        return HTMLRenderer.page(title: "\(title) \(year)", subtitle: "Hoofdstuk jaarverslag · Corporatie", body: body)
+    }
+}
+
+extension ReportContext {
+    func with(title: String? = nil, description: String? = nil) -> ReportContext {
+        var c = self
+        if let title { c.title = title }
+        if let description { c.description = description }
+        return c
+    }
+}

@@ -1,2 +1,0 @@
-/// Report catalog, tenant execution and renderers (filled in by the reports issue).
-enum ReportsModule {}

@@ -1,0 +1,41 @@
+/// Dutch number formatting for people: `1.199.000`, `1.234,56`, `€ 1.199.000`.
+enum DutchNumber {
+    /// Formats a plain decimal text (`-1234.5`) with a decimal comma and thousands dots.
+    /// `decimals`: nil keeps the digits as they are; a number pads or cuts (no rounding) to that many.
+    static func format(_ text: String, decimals: Int? = nil, grouping: Bool = true) -> String {
+        var s = Substring(text)
+        let negative = s.hasPrefix("-")
+        if negative { s = s.dropFirst() }
+        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        var whole = String(parts.first ?? "0")
+        var fraction = parts.count > 1 ? String(parts[1]) : ""
+        if let decimals {
+            if fraction.count < decimals { fraction += String(repeating: "0", count: decimals - fraction.count) }
+            if fraction.count > decimals { fraction = String(fraction.prefix(decimals)) }
+        }
+        if grouping {
+            var grouped = ""
+            while whole.count > 3 {
+                grouped = "." + whole.suffix(3) + grouped
+                whole.removeLast(3)
+            }
+            whole += grouped
+        }
+        return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "," + fraction)
+    }
+
+    /// Euro amount for a table: cents only when there are any.
+    static func euro(_ text: String) -> String {
+        let hasCents = text.split(separator: ".").dropFirst().first.map { $0.contains { $0 != "0" } } ?? false
+        return "€ " + format(hasCents ? text : String(text.split(separator: ".").first ?? "0"), decimals: hasCents ? 2 : nil)
+    }
+
+    /// "ruim 400", "bijna 100", as the annual report writes round figures.
+    static func roughly(_ n: Int, unit: Int = 100) -> String {
+        if n >= unit, n % unit == 0 { return format(String(n)) }
+        let down = n / unit * unit, up = down + unit
+        if n >= unit && n - down <= up - n { return "ruim " + format(String(down)) }
+        if up - n <= unit / 10 { return "bijna " + format(String(up)) }
+        return format(String(n))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Warehouse
+
+/// One report of the catalog: `SQL/reports/<name>.sql`, its header comment and its query.
+public struct ReportDefinition: Sendable {
+    /// Who may receive a report.
+    public enum Audience: String, Sendable, CaseIterable { case corporation, gemeente, partner }
+
+    /// How to chart the result.
+    public struct Chart: Sendable, Equatable {
+        /// `bar`, `ranked` (sorted bars coloured by a column) or `line`.
+        public var kind: String
+        public var x: String
+        public var y: String
+        public var color: String?
+        /// `count`: chart the number of rows per x instead of a column's values.
+        public var aggregate: String?
+    }
+
+    public var name: String
+    public var title: String
+    public var description: String
+    public var parameters: [String]
+    public var audiences: Set<Audience>
+    /// Columns holding euro amounts.
+    public var money: Set<String>
+    public var chart: Chart?
+    public var sql: String
+
+    /// Parses a report file: `-- key: value` lines at the top, then the query.
+    public static func parse(name: String, text: String, path: String) throws -> ReportDefinition {
+        var header: [String: String] = [:]
+        var body: [Substring] = []
+        var inHeader = true
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if inHeader, line.hasPrefix("--") {
+                let content = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                if let colon = content.firstIndex(of: ":") {
+                    header[content[..<colon].trimmingCharacters(in: .whitespaces).lowercased()] = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+                continue
+            }
+            inHeader = false
+            body.append(line)
+        }
+        func list(_ key: String) -> [String] {
+            (header[key] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard let title = header["title"] else { throw WarehouseError(.invalidInput, "\(path): report header lacks '-- title:'") }
+        var audiences = Set<Audience>()
+        for a in list("audience") {
+            guard let audience = Audience(rawValue: a) else { throw WarehouseError(.invalidInput, "\(path): unknown audience \(a)") }
+            audiences.insert(audience)
+        }
+        guard !audiences.isEmpty else { throw WarehouseError(.invalidInput, "\(path): report header lacks '-- audience:'") }
+        var chart: Chart?
+        if let hint = header["chart"] {
+            let parts = hint.split(separator: " ")
+            var options: [String: String] = [:]
+            for p in parts.dropFirst() {
+                let kv = p.split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { options[String(kv[0])] = String(kv[1]) }
+            }
+            guard let kind = parts.first.map(String.init), ["bar", "ranked", "line"].contains(kind), let x = options["x"], let y = options["y"] else {
+                throw WarehouseError(.invalidInput, "\(path): chart hint must be 'bar|ranked|line x=COLUMN y=COLUMN [color=COLUMN]'")
+            }
+            chart = Chart(kind: kind, x: x, y: y, color: options["color"], aggregate: options["aggregate"])
+        }
+        return ReportDefinition(name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
+                                audiences: audiences, money: Set(list("money")), chart: chart,
+                                sql: body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+/// The reports in `SQL/reports`, plus the composed `jaarverslag`.
+public struct ReportCatalog: Sendable {
+    public let reports: [ReportDefinition]
+
+    /// Reads every `SQL/reports/*.sql`.
+    public init(sql: SQLDirectory) throws {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: sql.reports)) ?? []).filter { $0.hasSuffix(".sql") }.sorted()
+        reports = try names.map { file in
+            let path = sql.reports + "/" + file
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw WarehouseError(.missingFile, "cannot read \(path)")
+            }
+            return try ReportDefinition.parse(name: String(file.dropLast(4)), text: text, path: path)
+        }
+    }
+
+    /// The report called `name`, or an error listing the known ones.
+    public func report(_ name: String) throws -> ReportDefinition {
+        guard let r = reports.first(where: { $0.name == name }) else {
+            throw WarehouseError(.invalidInput, "no report '\(name)' (known: \((reports.map(\.name) + [Jaarverslag.name]).sorted().joined(separator: ", ")))")
+        }
+        return r
+    }
+}

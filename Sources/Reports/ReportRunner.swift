@@ -1,0 +1,63 @@
+import Foundation
+import Postgres
+import Warehouse
+
+/// Runs reports as a tenant: in a READ ONLY transaction under the tenant's role, so row-level
+/// security, not the report's WHERE, decides what the tenant sees.
+public struct ReportRunner {
+    let connection: Connection
+    let catalog: ReportCatalog
+
+    public init(connection: Connection, catalog: ReportCatalog) {
+        self.connection = connection
+        self.catalog = catalog
+    }
+
+    /// The tenant for `code` (`corporation`, a CBS code or a partner code); nil for the corporation.
+    public func tenant(_ code: String?) throws -> Tenant? {
+        guard let code, !code.isEmpty, code.lowercased() != "corporation", code.lowercased() != "corporatie" else { return nil }
+        guard let tenant = try TenantRegistry(connection: connection).find(code) else {
+            throw WarehouseError(.invalidInput, "no tenant '\(code)': see leefbaar-etl tenant list")
+        }
+        return tenant
+    }
+
+    /// Whether a tenant may receive a report.
+    public static func allowed(_ report: ReportDefinition, for tenant: Tenant?) -> Bool {
+        switch tenant?.kind {
+        case nil: return report.audiences.contains(.corporation)
+        case .gemeente?: return report.audiences.contains(.gemeente)
+        case .partner?: return report.audiences.contains(.partner)
+        }
+    }
+
+    /// Runs one report for a tenant and year.
+    public func run(_ report: ReportDefinition, tenant: Tenant?, year: Int) throws -> (ReportContext, ReportTable) {
+        guard ReportRunner.allowed(report, for: tenant) else {
+            throw WarehouseError(.invalidInput, "report \(report.name) is for \(report.audiences.map(\.rawValue).sorted().joined(separator: ", ")), not for \(tenant.map { "\($0.kind.rawValue) \($0.code)" } ?? "the corporation")")
+        }
+        let table = try asTenant(tenant) { try query(report, year: year) }
+        let context = ReportContext(report: report.name, title: report.title, description: report.description,
+                                    tenant: tenant?.name ?? "Corporatie", year: year, chart: report.chart, generatedAt: Date())
+        return (context, table)
+    }
+
+    /// Runs `body` in a READ ONLY transaction as the tenant's role (as the connecting user for the corporation).
+    public func asTenant<T>(_ tenant: Tenant?, _ body: () throws -> T) throws -> T {
+        try connection.withTransaction(readOnly: true) {
+            if let tenant { try connection.execute("set local role \(try connection.escapeIdentifier(tenant.roleName))") }
+            return try body()
+        }
+    }
+
+    func query(_ report: ReportDefinition, year: Int) throws -> ReportTable {
+        let parameters: [(any PostgresEncodable)?] = report.parameters.map { p in p == "year" ? year : nil }
+        let result = try connection.execute(report.sql, parameters)
+        let types = result.columnTypes
+        let columns = result.columnNames.enumerated().map { i, name in
+            ReportTable.Column(name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name))
+        }
+        let rows = result.map { row in (0..<columns.count).map { row[$0] } }
+        return ReportTable(columns: columns, rows: rows)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Postgres
+import Testing
+import TestSupport
+
+@Suite struct ReportCommandTests {
+    static let gemeenten = ["GM0106": "Assen", "GM1690": "De Wolden", "GM0118": "Hoogeveen", "GM0119": "Meppel",
+                            "GM1731": "Midden-Drenthe", "GM1699": "Noordenveld", "GM0085": "Ooststellingwerf", "GM1701": "Westerveld"]
+    static let partners = ["Vaart Welzijn", "Stichting Stila", "Cosis", "Werkplein Drentsche Aa", "Gemeentelijke Kredietbank",
+                           "Buurtbemiddeling", "Wijkverpleging (zorgorganisaties)", "Platform 31", "Mijnbuurtje.nl"]
+
+    func report(_ args: [String]) throws -> ToolResult {
+        try runTool("leefbaar-report", args, environment: try SampleWarehouse.shared().env)
+    }
+
+    @Test func uitgavenCSVReproducesTheSeedTable() throws {
+        let r = try report(["run", "uitgaven", "--year", "2019", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.first?.map(String.init) == ["gemeente", "basis", "plus", "plusplus", "uitgaven"])
+        let totals = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), String($0[4])) })
+        #expect(totals == ["Assen": "800000.00", "De Wolden": "58000.00", "Hoogeveen": "16000.00", "Meppel": "16000.00",
+                           "Midden-Drenthe": "104000.00", "Noordenveld": "19000.00", "Ooststellingwerf": "135000.00",
+                           "Westerveld": "51000.00", "Totaal": "1199000.00"])
+        #expect(rows.last?.first == "Totaal")
+        let table = try report(["run", "uitgaven", "--year", "2019"])
+        #expect(table.stdout.contains("€ 1.199.000"))
+        #expect(table.stdout.contains("€ 800.000"))
+    }
+
+    @Test func focusListsTheThreeSeedGemeenten() throws {
+        let r = try report(["run", "focus", "--year", "2019", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let rows = json?["rows"] as? [[String: Any]] ?? []
+        let focus = rows.filter { $0["focus"] as? String == "ja" }.compactMap { $0["gemeente"] as? String }.sorted()
+        #expect(focus == ["Assen", "Midden-Drenthe", "Ooststellingwerf"])
+        #expect(rows.count == 8)
+    }
+
+    @Test func jaarverslagHoldsTheSeedFigures() throws {
+        let md = try report(["run", "jaarverslag", "--year", "2019", "--format", "md"])
+        #expect(md.status == 0, "\(md.stderr)")
+        for phrase in ["€ 1.199.000", "Assen, Midden-Drenthe en Ooststellingwerf", "ruim 400 initiatieven", "bijna 100 initiatieven",
+                       "ruim 200 bezoekers", "ruim € 155.000", "Burendag in de Lariks", "Aanleg pleintje atrium Alteveerstraat"] {
+            #expect(md.stdout.contains(phrase), "jaarverslag lacks '\(phrase)'")
+        }
+        let html = try report(["run", "jaarverslag", "--year", "2019", "--format", "html"])
+        #expect(try Self.wellFormed(html.stdout))
+        #expect(html.stdout.contains("<svg"))
+    }
+
+    @Test func formatsParseAndRoundTrip() throws {
+        let env = try SampleWarehouse.shared()
+        let db = try env.cluster.connect(database: env.database)
+        let csv = try report(["run", "langer-thuis", "--year", "2019", "--format", "csv"]).stdout
+        let parsed = Self.parseCSV(csv, separator: ",")
+        let expected = try db.execute("select count(*)::text, sum(cost)::text from core.adaptation where extract(year from adaptation_date) = 2019")[0]
+        let total = parsed.first { $0.count == 4 && $0[1] == "Totaal" }
+        #expect(total == ["Aanpassingen", "Totaal", try expected.decode(0, as: String.self), try expected.decode(1, as: String.self)])
+        let nl = try report(["run", "langer-thuis", "--year", "2019", "--format", "csv-nl"]).stdout
+        #expect(nl.hasPrefix("\u{FEFF}"))
+        #expect(nl.contains("Aanpassingen;Totaal;620;155870,35"))
+        let activities = try report(["run", "activiteiten", "--year", "2019", "--format", "csv"]).stdout
+        let rows = Self.parseCSV(activities, separator: ",")
+        #expect(rows.count == 28)
+        #expect(rows.contains { $0.contains("Opening van het Beleefhuis voor ouderen") && $0.last == "Vaart Welzijn, Wijkverpleging (zorgorganisaties)" })
+        for name in ["uitgaven", "leefbaarometer", "initiatieven", "per-vhe", "langer-thuis", "activiteiten"] {
+            let json = try report(["run", name, "--year", "2019", "--format", "json"])
+            #expect((try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))) != nil, "\(name) json does not parse")
+            let html = try report(["run", name, "--year", "2019", "--format", "html"])
+            #expect(try Self.wellFormed(html.stdout), "\(name) html is not well-formed")
+            #expect(html.stdout.contains("<svg"), "\(name) html has no chart")
+            let md = try report(["run", name, "--year", "2019", "--format", "md"])
+            #expect(md.stdout.contains("|---"))
+        }
+    }
+
+    @Test func exportKeepsEveryTenantToItsOwnRows() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try report(["export", "--year", "2019", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: out.appendingPathComponent("index.html").path))
+        for (code, name) in Self.gemeenten {
+            let folder = out.appendingPathComponent(code.lowercased())
+            let files = try fm.contentsOfDirectory(atPath: folder.path)
+            #expect(files.contains("uitgaven.html") && files.contains("leefbaarometer.nl.csv") && !files.contains("focus.html"))
+            for file in files {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for (otherCode, otherName) in Self.gemeenten where otherCode != code {
+                    #expect(!text.contains(otherCode), "\(code)/\(file) holds \(otherCode)")
+                    #expect(!text.contains(otherName), "\(code)/\(file) holds \(otherName)")
+                }
+            }
+            let uitgaven = try String(contentsOf: folder.appendingPathComponent("uitgaven.csv"), encoding: .utf8)
+            #expect(uitgaven.contains(name))
+        }
+        for partner in try fm.contentsOfDirectory(atPath: out.path) where partner.hasPrefix("partner-") {
+            let folder = out.appendingPathComponent(partner)
+            let own = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+            for file in try fm.contentsOfDirectory(atPath: folder.path) where file != "index.html" {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for other in Self.partners where !own.contains(HTMLEscape.escape(other)) {
+                    #expect(!text.contains(other), "\(partner)/\(file) holds \(other)")
+                }
+            }
+        }
+        // A partner that worked in one gemeente sees no other gemeente's rows.
+        let stila = try String(contentsOf: out.appendingPathComponent("partner-buurtbemiddeling/activiteiten.csv"), encoding: .utf8)
+        #expect(Self.parseCSV(stila, separator: ",").dropFirst().allSatisfy { $0.first == "Westerveld" })
+    }
+
+    @Test func injectionShapedArgumentsGetClearErrors() throws {
+        let tenant = try report(["run", "uitgaven", "--year", "2019", "--tenant", "GM0106'; set role postgres; --"])
+        #expect(tenant.status == 1)
+        #expect(tenant.stderr.contains("no tenant 'GM0106'; set role postgres; --'"))
+        let year = try report(["run", "uitgaven", "--year", "2019 or 1=1"])
+        #expect(year.status == 2)
+        #expect(year.stderr.contains("invalid for '--year <year>'"))
+        let audience = try report(["run", "focus", "--year", "2019", "--tenant", "GM0106"])
+        #expect(audience.status == 1)
+        #expect(audience.stderr.contains("report focus is for corporation, not for gemeente GM0106"))
+        let unknown = try report(["run", "nope", "--year", "2019"])
+        #expect(unknown.stderr.contains("no report 'nope'"))
+    }
+
+    static func parseCSV(_ text: String, separator: Character) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var chars = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } } else { field.append(c) }
+            } else if c == "\"" { quoted = true }
+            else if c == separator { row.append(field); field = "" }
+            else if c == "\r\n" || c == "\n" { row.append(field); rows.append(row); row = []; field = "" }
+            else { field.append(c) }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+
+    static func wellFormed(_ html: String) throws -> Bool {
+        let parser = XMLParser(data: Data(html.utf8))
+        return parser.parse()
+    }
+}
+
+enum HTMLEscape {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
