@@ -34,6 +34,7 @@ demo: build
 
 bench: deps
 	Benchmarks/load-bench.sh $(BENCH_ROWS)
+	Benchmarks/report-bench.sh $(BENCH_SCALE)
 
 clean: db-stop
 	rm -rf .build .pgdata

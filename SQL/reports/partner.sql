@@ -17,8 +17,8 @@ select partner, onderdeel, gemeente, aantal, bedrag from (
     from core.visit v join core.partner p using (partner_code) join core.gemeente g using (gemeente_code)
     where extract(year from v.visit_date) = $1::integer group by 1, 3
     union all
-    select p.name, 'Uitgaven projecten', g.name, count(*), sum(s.amount)
-    from core.spending s join core.project pr using (project_code) join core.partner p on p.partner_code = pr.partner_code
+    select p.name, 'Uitgaven projecten', g.name, sum(s.lines), sum(s.amount)
+    from rpt.spending_summary s join core.project pr using (project_code) join core.partner p on p.partner_code = pr.partner_code
     join core.gemeente g on g.gemeente_code = s.gemeente_code
     where s.year = $1::integer group by 1, 3
     union all

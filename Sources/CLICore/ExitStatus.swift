@@ -15,6 +15,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case rejectsOverThreshold = 3
     /// Another run holds the lock (EX_TEMPFAIL); try again later.
     case locked = 75
+    /// Stopped by SIGINT or SIGTERM; the file in progress was rolled back.
+    case interrupted = 130
 
     /// The exit status an error maps to.
     public static func of(_ error: any Error) -> ExitStatus {
@@ -22,6 +24,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             switch error.code {
             case .locked: return .locked
             case .rejectsOverThreshold: return .rejectsOverThreshold
+            case .interrupted: return .interrupted
             default: return .failure
             }
         }

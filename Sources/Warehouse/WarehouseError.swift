@@ -18,6 +18,8 @@ public struct WarehouseError: Error, CustomStringConvertible, Sendable {
         public static let rejectsOverThreshold = Code("rejectsOverThreshold")
         /// A data check found unsound data.
         public static let checkFailed = Code("checkFailed")
+        /// The run was interrupted (SIGINT, SIGTERM); what it was doing was rolled back.
+        public static let interrupted = Code("interrupted")
     }
 
     /// The kind of failure.

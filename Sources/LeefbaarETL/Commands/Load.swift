@@ -61,6 +61,7 @@ struct Load: ParsableCommand {
             feedSpec = try FeedSpec.named(feed ?? "", in: sql)
         }
         let db = try connection.connect()
+        let interruption = Interruption(connection: db)
         let loader = Loader(connection: db, spec: feedSpec, logger: Logger(label: "leefbaar.load"))
         var results: [LoadResult] = []
         for file in files {
@@ -68,12 +69,14 @@ struct Load: ParsableCommand {
             options.dryRun = dryRun
             options.force = force
             options.maxRejects = maxRejects.flatMap(RejectLimit.init)
+            options.shouldStop = { interruption.requested }
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
             options.progress = { bytes, rows in progress.update(bytes: bytes, rows: rows) }
             let result = try loader.load(file: file, options: options)
             progress.finish()
             results.append(result)
+            if interruption.requested { break }
             for line in LoadReport.rejectLines(result.rejects, file: file) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             if result.status == .failed, let message = result.message {
                 FileHandle.standardError.write(Data("leefbaar-etl: error: \(message)\n".utf8))

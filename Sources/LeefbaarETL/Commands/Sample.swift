@@ -13,6 +13,7 @@ struct Sample: ParsableCommand {
     @Option(help: "The year of the ledger, stock, activities, cases and adaptations.") var year = 2019
     @Option(help: "Multiply row counts by this (for benchmarks).") var scale = 1
     @Option(help: "Random seed.") var seed: UInt64 = 2019
+    @Option(help: "Only the files of these feeds (repeatable), e.g. --only ledger.") var only: [String] = []
 
     func validate() throws {
         guard scale >= 1 else { throw ValidationError("--scale must be 1 or more") }
@@ -20,7 +21,9 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        let files = try SampleData(year: year, scale: scale, seed: seed).write(to: out)
+        var sample = SampleData(year: year, scale: scale, seed: seed)
+        sample.only = Set(only)
+        let files = try sample.write(to: out)
         for (feed, file) in files { print("\(feed)\t\(out)/\(file)") }
     }
 }

@@ -25,7 +25,7 @@ enum HTMLRenderer {
         table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{padding:.3rem .6rem;border-bottom:1px solid #d9dee5;text-align:left}
         th{background:#eef2f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:600;border-top:2px solid #1d2733}
         svg{max-width:100%;height:auto}.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}
-        footer{color:#5b6675;font-size:.8rem;margin-top:2rem}
+        footer{color:#5b6675;font-size:.8rem;margin-top:2rem}.scroll{overflow-x:auto}
         @page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none}table{page-break-inside:auto}tr{page-break-inside:avoid}h2{page-break-after:avoid}}
         """
 
@@ -58,7 +58,7 @@ enum HTMLRenderer {
     }
 
     static func tableHTML(_ table: ReportTable) -> String {
-        var out = "<table>\n<thead><tr>"
+        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
         for c in table.columns { out += "<th\(c.isNumeric ? " class=\"n\"" : "")>\(escape(c.name))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
@@ -70,7 +70,7 @@ enum HTMLRenderer {
             out += "</tr>\n"
         }
         if table.rows.isEmpty { out += "<tr><td colspan=\"\(table.columns.count)\">Geen gegevens</td></tr>\n" }
-        return out + "</tbody>\n</table>"
+        return out + "</tbody>\n</table></div>"
     }
 }
 

@@ -63,6 +63,7 @@ extension FeedSpec {
         }
         spec.onlyWerkgebied = try top.bool("only_werkgebied") ?? false
         spec.afterMerge = try top.stringList("after_merge") ?? []
+        spec.afterLoad = try top.stringList("after_load") ?? []
         spec.extraTargets = try top.stringList("extra_targets") ?? []
         for t in spec.extraTargets where t.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) == nil {
             throw top.error("extra_targets", "extra_targets must be schema.table names")

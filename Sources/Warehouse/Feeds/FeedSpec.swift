@@ -29,6 +29,9 @@ public struct FeedSpec: Sendable {
     /// Statements run after each chunk's merge, with `{staging}` for the staging table and `$1`
     /// for the batch: for rows one record also puts in another table (activity partners).
     public var afterMerge: [String] = []
+    /// Statements run once after all rows are merged, before the data checks (`$1` = batch):
+    /// refreshing aggregates the reports read.
+    public var afterLoad: [String] = []
     /// Other tables holding this feed's rows (by batch_id), cleared when a batch is reloaded.
     public var extraTargets: [String] = []
     /// The spec file, for messages.

@@ -42,6 +42,8 @@ public struct LoadOptions: Sendable {
     public var keepRejects = 1000
     /// Rows per chunk: staged and merged while the next chunk is read.
     public var chunkRows = 100_000
+    /// Asked now and then; when it returns true the load stops and rolls back.
+    public var shouldStop: (@Sendable () -> Bool)?
     /// Called now and then with bytes read and rows read.
     public var progress: (@Sendable (Int, Int) -> Void)?
 

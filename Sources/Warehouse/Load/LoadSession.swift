@@ -84,7 +84,12 @@ struct LoadSession {
             case .failure(let e):
                 try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: scrubbed(record.raw), reason: e.reason))
             }
-            if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
+            if rowsRead % 4096 == 0 {
+                if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
+                if options.shouldStop?() == true {
+                    throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(record.line); nothing of the file was loaded")
+                }
+            }
         }
         options.progress?(source.bytesRead, rowsRead)
         dropped += source.undeclared
@@ -141,6 +146,9 @@ struct LoadSession {
         rowsLoaded = merger.loaded
         try merger.finish()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
+        for statement in spec.afterLoad {
+            try connection.execute(statement, statement.contains("$1") ? [batchID] : [])
+        }
         for check in spec.checks {
             let failures = try connection.execute(check.sql, [batchID])
             if failures.count > 0 {

@@ -50,6 +50,7 @@ public final class Loader {
             return result
         }
 
+        try BatchJanitor.failAbandoned(connection)
         let previous = try connection.scalar(
             "select batch_id from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded' order by batch_id desc limit 1",
             [spec.name, probe.sha256], as: Int64.self)
@@ -66,6 +67,9 @@ public final class Loader {
             throw WarehouseError(.invalidInput, "could not create a batch")
         }
         result.batchID = batchID
+        // Held while the batch runs: a batch left 'running' without this lock lost its process.
+        try BatchJanitor.hold(batchID, connection)
+        defer { BatchJanitor.release(batchID, connection) }
         var session = try LoadSession(loader: self, probe: probe, options: options, batchID: batchID)
         do {
             try connection.withTransaction {

@@ -7,6 +7,8 @@ public struct SampleData {
     public var year = 2019
     public var scale = 1
     public var seed: UInt64 = 2019
+    /// Only these feeds' files (all when empty).
+    public var only: Set<String> = []
 
     public init(year: Int = 2019, scale: Int = 1, seed: UInt64 = 2019) {
         self.year = year
@@ -22,6 +24,7 @@ public struct SampleData {
         var files: [(String, String)] = []
         func file(_ feed: String, _ name: String, encoding: SampleFile.Encoding = .utf8, bom: Bool = false,
                   _ body: (SampleFile) throws -> Void) throws {
+            guard only.isEmpty || only.contains(feed) else { return }
             let out = try SampleFile(path: directory + "/" + name, encoding: encoding, bom: bom)
             try body(out)
             try out.close()
@@ -93,7 +96,8 @@ public struct SampleData {
         try out.line("VHE;Complex;Buurtcode;Type;DAEB;Peildatum")
         var number = 100_000
         for area in buurten {
-            for i in 0..<(units[area.code] ?? 0) * scale {
+            // Stock grows slowly with --scale: a corporation has thousands of units, not millions.
+            for i in 0..<(units[area.code] ?? 0) * min(scale, 4) {
                 number += 1
                 let type = rng.pick(["Eengezinswoning", "Appartement", "Appartement", "Seniorenwoning"])
                 try out.line("\(number);C\(area.code.suffix(6))-\(i / 40);\(area.code);\(type);\(rng.int(10) < 9 ? "ja" : "nee");\(date(year, 12, 31))")

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import Postgres
+
+/// One scheduled run over an inbox folder: files matched to feeds by name, loaded in dependency
+/// order, then archived (loaded or already loaded) or moved to `failed/` with an error note.
+public struct InboxRun {
+    /// The advisory lock one run holds ("LBRUNNER").
+    public static let lockKey: Int64 = 0x4C42_5255_4E4E_4552
+
+    /// What happened to one file of the inbox.
+    public struct FileOutcome: Sendable {
+        public enum Action: String, Sendable { case archived, failed, leftAlone = "left alone", interrupted }
+        public var file: String
+        public var feed: String?
+        public var action: Action
+        public var note: String?
+        public var result: LoadResult?
+    }
+
+    let connection: Connection
+    let specs: [FeedSpec]
+    let inbox: String
+    let logger: Logger
+    /// Files modified less than this many seconds ago are still being written.
+    public var settleSeconds: TimeInterval = 5
+    public var loadOptions = LoadOptions()
+    /// The date folder for archived files (default: today).
+    public var today = Date()
+
+    public init(connection: Connection, specs: [FeedSpec], inbox: String, logger: Logger) {
+        self.connection = connection
+        self.specs = specs
+        self.inbox = inbox
+        self.logger = logger
+    }
+
+    /// Waits up to `wait` seconds for the run lock; throws `.locked` when another run holds it.
+    public func lock(wait: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(wait)
+        while try !connection.tryAdvisoryLock(InboxRun.lockKey) {
+            guard Date() < deadline else {
+                throw WarehouseError(.locked, "another leefbaar-etl run holds the lock (advisory lock \(InboxRun.lockKey)); try again later or pass --wait SECONDS")
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+    }
+
+    /// The inbox files with their feed, in load order; unknown and unsettled files separately.
+    public func plan() throws -> (load: [(String, FeedSpec)], leftAlone: [FileOutcome]) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: inbox) else {
+            throw WarehouseError(.missingFile, "cannot read the inbox \(inbox)")
+        }
+        var load: [(String, FeedSpec)] = []
+        var left: [FileOutcome] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = inbox + "/" + name
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            if name.hasSuffix(".part") || name.hasSuffix(".error.txt") {
+                left.append(FileOutcome(file: name, action: .leftAlone, note: name.hasSuffix(".part") ? "still being written (.part)" : "error note"))
+                continue
+            }
+            let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast
+            if Date().timeIntervalSince(modified) < settleSeconds {
+                left.append(FileOutcome(file: name, action: .leftAlone, note: "still being written (modified \(Int(Date().timeIntervalSince(modified))) s ago)"))
+                continue
+            }
+            guard let spec = specs.first(where: { $0.filePattern.map { InboxRun.matches(name, pattern: $0) } ?? false }) else {
+                left.append(FileOutcome(file: name, action: .leftAlone, note: "no feed's file_pattern matches"))
+                continue
+            }
+            load.append((name, spec))
+        }
+        load.sort { ($0.1.order, $0.0) < ($1.1.order, $1.0) }
+        return (load, left)
+    }
+
+    /// Shell-style glob (`*`, `?`), case-insensitive, on the file name.
+    static func matches(_ name: String, pattern: String) -> Bool {
+        fnmatch(pattern.lowercased(), name.lowercased(), 0) == 0
+    }
+
+    /// Runs the plan: loads, archives, fails. Stops early when the database is gone or a stop is asked.
+    public func run() throws -> [FileOutcome] {
+        try BatchJanitor.failAbandoned(connection).forEach { logger.warning("batch \($0) was abandoned by its process; marked failed", metadata: ["batch": "\($0)"]) }
+        let (toLoad, left) = try plan()
+        var outcomes = left
+        for outcome in left { logger.info("left alone: \(outcome.file)", metadata: ["file": "\(outcome.file)", "reason": "\(outcome.note ?? "")"]) }
+        var touched = Set<String>()
+        for (index, (name, spec)) in toLoad.enumerated() {
+            let path = inbox + "/" + name
+            var outcome = FileOutcome(file: name, feed: spec.name, action: .archived)
+            do {
+                let result = try Loader(connection: connection, spec: spec, logger: logger).load(file: path, options: loadOptions)
+                outcome.result = result
+                if result.errorCode == .interrupted {
+                    outcome.action = .interrupted
+                    outcome.note = result.message
+                    outcomes.append(outcome)
+                    outcomes += toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (interrupted)") }
+                    return outcomes
+                }
+                if result.status == .failed {
+                    outcome.action = .failed
+                    outcome.note = result.message
+                    try fail(name, result: result)
+                } else {
+                    if result.status == .loaded { touched.insert(spec.target); touched.formUnion(spec.extraTargets) }
+                    try archive(name)
+                }
+            } catch let error as PostgresError where error.isConnectionProblem {
+                var failed = LoadResult(feed: spec.name, file: path, status: .failed)
+                failed.message = "the database connection was lost: \(error.message)"
+                outcome.action = .failed
+                outcome.note = failed.message
+                outcome.result = failed
+                try fail(name, result: failed)
+                outcomes.append(outcome)
+                outcomes += toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (database connection lost)") }
+                logger.error("database connection lost; stopping", metadata: ["file": "\(name)"])
+                return outcomes
+            }
+            outcomes.append(outcome)
+        }
+        for table in touched.sorted() {
+            try connection.execute("analyze \(table)")
+        }
+        return outcomes
+    }
+
+    private func archive(_ name: String) throws {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        try move(name, to: inbox + "/archive/" + formatter.string(from: today))
+    }
+
+    private func fail(_ name: String, result: LoadResult) throws {
+        let folder = inbox + "/failed"
+        let moved = try move(name, to: folder)
+        let note = """
+            file: \(name)
+            feed: \(result.feed)
+            batch: \(result.batchID.map(String.init) ?? "none")
+            failed at: \(ISO8601DateFormatter().string(from: Date()))
+            reason: \(result.message ?? "unknown")
+            rows read: \(result.rowsRead), rejected: \(result.rowsRejected)
+            \(result.batchID.map { "rejects: leefbaar-etl rejects \($0)" } ?? "")
+            To load it again, fix it and move it back into the inbox.
+
+            """
+        try note.write(toFile: folder + "/" + moved + ".error.txt", atomically: true, encoding: .utf8)
+    }
+
+    /// Moves a file into a folder (made when missing); a name already there gets a numbered suffix.
+    @discardableResult
+    private func move(_ name: String, to folder: String) throws -> String {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var target = name
+        var n = 1
+        while fm.fileExists(atPath: folder + "/" + target) {
+            n += 1
+            target = name + "." + String(n)
+        }
+        try fm.moveItem(atPath: inbox + "/" + name, toPath: folder + "/" + target)
+        return target
+    }
+}

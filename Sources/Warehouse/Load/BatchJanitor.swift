@@ -1,0 +1,38 @@
+import Foundation
+import Postgres
+
+/// Batches whose process died: each running batch holds an advisory lock on its id for as long
+/// as its loader lives; a `running` batch whose lock is free was abandoned (killed process,
+/// lost connection) and is marked `failed`. Its rows were never committed.
+public enum BatchJanitor {
+    /// The first key of the two-key advisory locks on batch ids ("LBbt").
+    static let lockClass: Int32 = 0x4C42_6274
+
+    static func hold(_ batchID: Int64, _ connection: Connection) throws {
+        try connection.execute("select pg_advisory_lock($1::int, ($2::bigint % 2147483647)::int)", [lockClass, batchID])
+    }
+
+    static func release(_ batchID: Int64, _ connection: Connection) {
+        guard connection.isOpen else { return }
+        _ = try? connection.execute("select pg_advisory_unlock($1::int, ($2::bigint % 2147483647)::int)", [lockClass, batchID])
+    }
+
+    /// Marks abandoned running batches failed and returns their ids.
+    @discardableResult
+    public static func failAbandoned(_ connection: Connection) throws -> [Int64] {
+        let running = try connection.execute("select batch_id from etl.batch where status = 'running' order by batch_id").map { try $0.decode(0, as: Int64.self) }
+        var abandoned: [Int64] = []
+        for id in running {
+            let free = try connection.scalar("select pg_try_advisory_lock($1::int, ($2::bigint % 2147483647)::int)", [lockClass, id], as: Bool.self) ?? false
+            guard free else { continue }
+            defer { release(id, connection) }
+            let marked = try connection.execute("""
+                update etl.batch set status = 'failed', finished_at = clock_timestamp(),
+                    error = 'abandoned: the loading process ended before the batch finished (found ' || to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS') || ')'
+                where batch_id = $1 and status = 'running'
+                """, [id]).affectedRows
+            if marked > 0 { abandoned.append(id) }
+        }
+        return abandoned
+    }
+}
