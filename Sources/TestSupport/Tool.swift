@@ -66,3 +66,46 @@ final class DataBox: @unchecked Sendable {
     func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
     func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
+
+/// A started executable of the project, for tests that signal or kill it.
+public final class RunningTool: @unchecked Sendable {
+    public let process: Process
+    private let out: URL
+    private let err: URL
+
+    /// Starts `leefbaar-etl` or `leefbaar-report`; output goes to temp files.
+    public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = productsDirectory().appendingPathComponent(name)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["LEEFBAAR_SQL_DIR"] = packageRoot().appendingPathComponent("SQL").path
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.currentDirectoryURL = packageRoot()
+        let tmp = FileManager.default.temporaryDirectory
+        out = tmp.appendingPathComponent("tool-\(UUID().uuidString).out")
+        err = tmp.appendingPathComponent("tool-\(UUID().uuidString).err")
+        for file in [out, err] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw ClusterError("cannot create \(file.path)")
+        }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Sends a signal (SIGKILL, SIGTERM, ...).
+    public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for the exit and returns status and output.
+    public func wait() -> ToolResult {
+        process.waitUntilExit()
+        let result = ToolResult(status: process.terminationStatus,
+                                stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                                stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+        return result
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// `leefbaar-etl run --inbox`: what a nightly timer runs.
+@Suite struct InboxRunTests {
+    static let header = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
+
+    static func ledger(year: Int, lines: Int, gemeente: String = "Assen") -> String {
+        header + (1...lines).map { "0\($0 % 9 + 1)-03-\(year);MEM;\(year)-\($0 / 20);\($0);\(gemeente);basis;10,00" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func inboxArchivesLoadedFailsBadAndLeavesUnknown() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            func put(_ file: String, _ text: String) throws { try text.write(to: inbox.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+            let areas = "Code;Naam;Jaar\nGM0106;Assen;2019\nWK010601;Centrum;2019\nBU01060101;Binnenstad;2019\n"
+            try put("gebieden-2019.csv", areas)
+            try put("gebieden-kopie.csv", areas)                      // the same bytes: already loaded
+            try put("grootboek-2019.csv", Self.ledger(year: 2019, lines: 40))
+            try put("grootboek-2018.csv", "Boekdatum;Dagboek;Regel\n01-01-2018;MEM;1\n")   // no Bedrag column
+            try put("notities.txt", "not a feed")
+            try put("grootboek-2020.csv.part", Self.ledger(year: 2020, lines: 3))
+            let summary = inbox.appendingPathComponent("summary.json").path
+            let result = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--log-format", "json", "--summary-json", summary], environment: env)
+            #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+            let fm = FileManager.default
+            let day = try #require(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive").path).first)
+            #expect(day.count == 10 && day.hasPrefix("20"))
+            #expect(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive/\(day)").path).sorted()
+                    == ["gebieden-2019.csv", "gebieden-kopie.csv", "grootboek-2019.csv"])
+            #expect(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path).sorted()
+                    == ["grootboek-2018.csv", "grootboek-2018.csv.error.txt"])
+            let note = try String(contentsOf: inbox.appendingPathComponent("failed/grootboek-2018.csv.error.txt"), encoding: .utf8)
+            #expect(note.contains("feed: ledger"))
+            #expect(note.contains("reason: \(inbox.path)/grootboek-2018.csv:1: header lacks required column Boekstuk or Document"))
+            #expect(note.range(of: #"batch: \d+"#, options: .regularExpression) != nil)
+            #expect(try fm.contentsOfDirectory(atPath: inbox.path).sorted() == ["archive", "failed", "grootboek-2020.csv.part", "notities.txt", "summary.json"])
+            #expect(result.stdout.contains("notities.txt: left alone — no feed's file_pattern matches"))
+            // JSON log lines for the scheduler.
+            let logLines = result.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            #expect(logLines.contains { $0["message"] == "run finished" && $0["exit"] == "1" && $0["failed"] == "1" })
+            #expect(logLines.contains { $0["feed"] == "ledger" && $0["loaded"] == "40" })
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "40/400.00")
+            #expect(try db.scalar("select count(*) from core.area", as: Int.self) == 3)
+            #expect(try db.scalar("select string_agg(status, ',' order by batch_id) from etl.batch", as: String.self) == "loaded,failed,loaded")
+            // Fixed and moved back: the next run loads it.
+            try fm.removeItem(at: inbox.appendingPathComponent("failed/grootboek-2018.csv"))
+            try put("grootboek-2018.csv", Self.ledger(year: 2018, lines: 5))
+            let again = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 45)
+        }
+    }
+
+    @Test func twoRunsAtOnceLoadOnce() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            try Self.ledger(year: 2019, lines: 60_000).write(to: inbox.appendingPathComponent("grootboek-2019.csv"), atomically: true, encoding: .utf8)
+            let a = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+            let b = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+            let results = [a.wait(), b.wait()]
+            #expect(results.map(\.status).sorted() == [0, 75], "\(results.map(\.stderr))")
+            #expect(results.contains { $0.stderr.contains("another leefbaar-etl run holds the lock") })
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select count(*) || '/' || count(distinct (journal, document, line_no)) from core.spending", as: String.self) == "60000/60000")
+            #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 1)
+            // --wait: a second run waits for the first instead of giving up.
+            let lock = try cluster.connect(database: name)
+            #expect(try lock.tryAdvisoryLock(0x4C42_5255_4E4E_4552))
+            let waiting = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--wait", "30"], environment: env)
+            Thread.sleep(forTimeInterval: 1)
+            #expect(waiting.process.isRunning)
+            try lock.advisoryUnlock(0x4C42_5255_4E4E_4552)
+            #expect(waiting.wait().status == 0)
+        }
+    }
+}
