@@ -54,7 +54,8 @@ public final class CopyInWriter {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         let status = PQputCopyData(connection.handle, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard status == 1 else {
-            throw PostgresError(.copyFailed, "sending COPY data failed: \(Connection.lastError(connection.handle))")
+            let lost = PQstatus(connection.handle) != CONNECTION_OK
+            throw PostgresError(lost ? .connectionLost : .copyFailed, "sending COPY data failed: \(Connection.lastError(connection.handle))")
         }
         bytesSent += bytes.count
     }

@@ -11,6 +11,7 @@ struct Batches: ParsableCommand {
 
     func run() throws {
         let db = try connection.connect()
+        try BatchJanitor.failAbandoned(db)
         let rows = try db.execute("""
             select batch_id, feed, file_name, status, rows_read, rows_loaded, rows_rejected,
                    to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(round(extract(epoch from finished_at - started_at)::numeric, 2)::text, ''),

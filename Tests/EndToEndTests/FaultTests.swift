@@ -1,0 +1,122 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+/// What an unattended job meets: SIGKILL, SIGTERM, the server going away. Nothing of an
+/// unfinished file may stay; the next run loads it exactly once.
+@Suite(.serialized) struct FaultTests {
+    static let lines = 60_000
+    static let ledger = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
+        + (1...lines).map { "0\($0 % 9 + 1)-03-2019;MEM;2019-\($0 / 20);\($0);\($0 % 2 == 0 ? "Assen" : "Meppel");basis;10,00" }.joined(separator: "\n") + "\n"
+
+    func totals(_ db: Connection) throws -> String {
+        try db.scalar("select count(*) || '/' || count(distinct (gemeente_code, journal, document, line_no)) || '/' || sum(amount) from core.spending", as: String.self) ?? ""
+    }
+    static let expected = "\(lines)/\(lines)/\(lines * 10).00"
+
+    func file() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("grootboek-fault-\(UUID().uuidString).csv")
+        try Self.ledger.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func killNineAtTenPointsLeavesNothingAndTheRerunIsExact() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let url = try file()
+            defer { try? FileManager.default.removeItem(at: url) }
+            let db = try cluster.connect(database: name)
+            let started = Date()
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env).status == 0)
+            let duration = Date().timeIntervalSince(started)
+            #expect(try totals(db) == Self.expected)
+            var outcomes: [String] = []
+            for i in 0..<10 {
+                let at = duration * (0.05 + 0.09 * Double(i))
+                let before = try db.scalar("select max(batch_id) from etl.batch", as: Int64.self) ?? 0
+                let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", url.path, "--force"], environment: env)
+                Thread.sleep(forTimeInterval: at)
+                load.signal(SIGKILL)
+                let killed = load.wait()
+                #expect(killed.status != 0)
+                let newest = try db.execute("select batch_id, status from etl.batch order by batch_id desc limit 1")[0]
+                let id: Int64 = try newest.decode(0), status: String = try newest.decode(1)
+                let rows = try db.scalar("select count(*) from core.spending where batch_id = $1", [id], as: Int.self) ?? -1
+                if id > before {
+                    #expect(rows == 0 || status == "loaded", "killed batch \(id) left \(rows) rows")
+                }
+                // The previous copy is untouched while the killed one rolled back.
+                #expect(try totals(db) == Self.expected || status == "loaded")
+                let rerun = try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path, "--force"], environment: env)
+                #expect(rerun.status == 0, "\(rerun.stderr)")
+                #expect(try totals(db) == Self.expected)
+                // A killed client's backend can outlive it for a moment (busy in a statement); once it is
+                // gone, the next run, load or `batches` marks the batch failed.
+                var after = id > before ? try db.scalar("select status from etl.batch where batch_id = $1", [id], as: String.self) ?? "?" : "-"
+                var waited = 0
+                while after == "running" && waited < 40 {
+                    Thread.sleep(forTimeInterval: 0.25)
+                    waited += 1
+                    _ = try runTool("leefbaar-etl", ["batches", "--limit", "1"], environment: env)
+                    after = try db.scalar("select status from etl.batch where batch_id = $1", [id], as: String.self) ?? "?"
+                }
+                outcomes.append(String(format: "kill %2d at %.2fs: batch %@ was %@ with %d rows in core; after rerun: %@, totals %@",
+                                       i + 1, at, id > before ? String(id) : "none yet", status, rows, after, try totals(db)))
+                if id > before && status == "running" { #expect(after == "failed") }
+            }
+            print(outcomes.joined(separator: "\n"))
+            #expect(try db.scalar("select count(*) from etl.batch where status = 'running'", as: Int.self) == 0)
+        }
+    }
+
+    @Test func sigtermRollsBackAndExitsPromptly() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let url = try file()
+            defer { try? FileManager.default.removeItem(at: url) }
+            let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env)
+            Thread.sleep(forTimeInterval: 1.0)
+            let signalled = Date()
+            load.signal(SIGTERM)
+            let result = load.wait()
+            #expect(Date().timeIntervalSince(signalled) < 5)
+            #expect(result.status == 130, "\(result.stderr)")
+            #expect(result.stderr.contains("SIGTERM received: rolling back"))
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select status from etl.batch", as: String.self) == "failed")
+            #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env).status == 0)
+            #expect(try totals(db) == Self.expected)
+        }
+    }
+
+    @Test func serverStoppedMidLoadThenTheNextRunLoadsExactly() throws {
+        let cluster = try TemporaryCluster()
+        defer { cluster.destroy() }
+        let name = try cluster.createDatabase(prefix: "stop")
+        let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+        #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: inbox) }
+        try Self.ledger.write(to: inbox.appendingPathComponent("grootboek-2019.csv"), atomically: true, encoding: .utf8)
+        let run = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+        Thread.sleep(forTimeInterval: 1.0)
+        try cluster.stop(mode: "immediate")
+        let result = run.wait()
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        let note = try String(contentsOf: inbox.appendingPathComponent("failed/grootboek-2019.csv.error.txt"), encoding: .utf8)
+        #expect(note.contains("reason:"))
+        try cluster.start()
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("failed/grootboek-2019.csv"), to: inbox.appendingPathComponent("grootboek-2019.csv"))
+        let again = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let db = try cluster.connect(database: name)
+        #expect(try totals(db) == Self.expected)
+        #expect(try db.scalar("select string_agg(status, ',' order by batch_id) from etl.batch", as: String.self) == "failed,loaded")
+        #expect(try db.scalar("select error from etl.batch where batch_id = 1", as: String.self)?.hasPrefix("abandoned") == true)
+    }
+}
