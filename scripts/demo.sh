@@ -24,7 +24,7 @@ while IFS=';' read -r code name _; do
 done < <("$etl" sample --out demo-out/sample >/dev/null && cat demo-out/sample/partners.csv)
 
 "$etl" sample --out demo-out/sample | while IFS=$'\t' read -r feed file; do
-  "$etl" load --feed "$feed" "$file" --max-rejects 5 --log-format json 2>>demo-out/load.log | tail -n 1
+  "$etl" load --feed "$feed" "$file" --log-format json 2>>demo-out/load.log | tail -n 1
 done
 echo
 "$etl" batches --limit 20

@@ -33,8 +33,7 @@ struct JSONLinesSource: RecordSource {
     mutating func next() throws -> SourceRecord? {
         guard let record = try reader.next() else { return nil }
         let bytes = record.raw
-        let raw = String(decoding: bytes, as: UTF8.self)
-        var out = SourceRecord(line: record.line, fields: [], problem: nil, raw: raw)
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: bytes, rawEncoding: .utf8)
         if let problem = record.problem, problem.reason.hasPrefix("field longer") {
             out.problem = (nil, nil, "line longer than the limit")
             return out
@@ -47,11 +46,11 @@ struct JSONLinesSource: RecordSource {
         do {
             object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
-            out.problem = (nil, String(raw.prefix(200)), "malformed JSON: expected one object per line")
+            out.problem = (nil, String(out.raw.prefix(200)), "malformed JSON: expected one object per line")
             return out
         }
         guard case .object(let top) = object else {
-            out.problem = (nil, String(raw.prefix(200)), "expected a JSON object")
+            out.problem = (nil, String(out.raw.prefix(200)), "expected a JSON object")
             return out
         }
         if seenUndeclared.count < 100 { noteUndeclared(top, prefix: "") }

@@ -6,7 +6,14 @@ struct SourceRecord {
     var fields: [String?]
     /// A problem with the record as a whole (ragged, unterminated quote, bad encoding, malformed JSON).
     var problem: (column: String?, value: String?, reason: String)?
-    var raw: String
+    /// The record's bytes as they stood in the file; decoded only when a reject needs them.
+    var rawBytes: [UInt8]
+    var rawEncoding: TextEncoding
+
+    /// The record as text (for rejects).
+    var raw: String {
+        rawBytes.withUnsafeBufferPointer { rawEncoding.decode($0) } ?? String(decoding: rawBytes, as: UTF8.self)
+    }
 }
 
 /// A streaming source of records: CSV or JSON Lines.
@@ -63,9 +70,8 @@ struct CSVSource: RecordSource {
 
     mutating func next() throws -> SourceRecord? {
         guard let record = try reader.next() else { return nil }
-        let raw = encoding.decode(record.raw.withUnsafeBufferPointer { $0 }) ?? String(decoding: record.raw, as: UTF8.self)
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
-        var out = SourceRecord(line: record.line, fields: [], problem: nil, raw: raw)
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: encoding)
         if let problem = record.problem {
             out.problem = (name(problem.field - 1), nil, problem.reason)
             return out
