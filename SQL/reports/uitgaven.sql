@@ -3,7 +3,7 @@
 -- parameters: year
 -- audience: corporation, gemeente
 -- money: basis, plus, plusplus, uitgaven
--- chart: bar x=gemeente y=uitgaven
+-- chart: stacked x=gemeente y=basis,plus,plusplus
 with per as (
     select gemeente,
            coalesce(sum(amount) filter (where inzet_level = 'basis'), 0)::numeric(14,2) as basis,

@@ -8,7 +8,7 @@ public struct ReportDefinition: Sendable {
 
     /// How to chart the result.
     public struct Chart: Sendable, Equatable {
-        /// `bar`, `ranked` (sorted bars coloured by a column) or `line`.
+        /// `bar`, `ranked` (sorted bars coloured by a column), `stacked` (y lists several columns) or `line`.
         public var kind: String
         public var x: String
         public var y: String
@@ -61,8 +61,8 @@ public struct ReportDefinition: Sendable {
                 let kv = p.split(separator: "=", maxSplits: 1)
                 if kv.count == 2 { options[String(kv[0])] = String(kv[1]) }
             }
-            guard let kind = parts.first.map(String.init), ["bar", "ranked", "line"].contains(kind), let x = options["x"], let y = options["y"] else {
-                throw WarehouseError(.invalidInput, "\(path): chart hint must be 'bar|ranked|line x=COLUMN y=COLUMN [color=COLUMN]'")
+            guard let kind = parts.first.map(String.init), ["bar", "ranked", "line", "stacked"].contains(kind), let x = options["x"], let y = options["y"] else {
+                throw WarehouseError(.invalidInput, "\(path): chart hint must be 'bar|ranked|line|stacked x=COLUMN y=COLUMN[,COLUMN...] [color=COLUMN]'")
             }
             chart = Chart(kind: kind, x: x, y: y, color: options["color"], aggregate: options["aggregate"])
         }

@@ -80,6 +80,7 @@ enum SVGChart {
 
     static func render(_ chart: ReportDefinition.Chart, _ table: ReportTable) -> String? {
         let labels = table.values(chart.x).map { $0 ?? "" }
+        if chart.kind == "stacked" { return stacked(labels, series: chart.y.split(separator: ",").map(String.init), table) }
         var points: [(label: String, value: Double, color: String?)]
         if chart.aggregate == "count" {
             var counts: [(String, Double)] = []
@@ -134,6 +135,40 @@ enum SVGChart {
             svg += "\n"
         }
         return svg + "</svg>"
+    }
+
+    /// Horizontal bars split into segments, one per series column (inzet levels get their colours).
+    static func stacked(_ labels: [String], series: [String], _ table: ReportTable) -> String? {
+        let palette = ["#2f6f9f", "#7fb2d5", "#c44e52", "#55a868"]
+        let columns = series.map { table.values($0) }
+        let rows = labels.indices.filter { labels[$0] != "Totaal" }.map { i in
+            (labels[i], columns.map { $0.indices.contains(i) ? Double($0[i] ?? "") ?? 0 : 0 })
+        }
+        guard !rows.isEmpty, !series.isEmpty else { return nil }
+        let rowHeight = 22.0, labelWidth = 190.0, width = 720.0, valueWidth = 90.0
+        let plot = width - labelWidth - valueWidth
+        let maxTotal = max(rows.map { $0.1.map { max($0, 0) }.reduce(0, +) }.max() ?? 0, 1e-9)
+        let height = Double(rows.count) * rowHeight + 30
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(series.joined(separator: ", ")))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
+        svg += "<title>\(HTMLRenderer.escape(series.joined(separator: " + ")))</title>\n"
+        func color(_ k: Int) -> String { inzetColors[series[k]] ?? palette[k % palette.count] }
+        for (i, row) in rows.enumerated() {
+            let y = Double(i) * rowHeight + 4
+            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(row.0.prefix(30))))</text>"
+            var x = labelWidth
+            for (k, v) in row.1.enumerated() where v > 0 {
+                let w = v / maxTotal * plot
+                svg += "<rect x=\"\(f(x))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\" fill=\"\(color(k))\"><title>\(HTMLRenderer.escape(series[k])): \(number(v))</title></rect>"
+                x += w
+            }
+            svg += "<text x=\"\(f(x + 6))\" y=\"\(Int(y + 14))\">\(number(row.1.reduce(0, +)))</text>\n"
+        }
+        var lx = labelWidth
+        for k in series.indices {
+            svg += "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"10\" height=\"10\" fill=\"\(color(k))\"/><text x=\"\(f(lx + 14))\" y=\"\(f(height - 9))\">\(HTMLRenderer.escape(series[k]))</text>"
+            lx += 120
+        }
+        return svg + "\n</svg>"
     }
 
     /// A line through the points, labels on the x axis.
