@@ -41,7 +41,13 @@ final class PrivacyGuard {
 
     /// Replaces BSNs (9 digits passing the elfproef), e-mail addresses and Dutch phone numbers.
     func scrub(_ text: String) -> String {
-        guard text.count >= 8 else { return text }
+        // Cheap test first: an e-mail needs '@'; a BSN or phone number needs at least 9 digits.
+        var digits = 0
+        var at = false
+        for b in text.utf8 {
+            if b >= 0x30 && b <= 0x39 { digits += 1 } else if b == 0x40 { at = true }
+        }
+        guard at || digits >= 9 else { return text }
         var result = text
         result = replace(PrivacyGuard.email, in: result, kind: "email") { _ in true }
         result = replace(PrivacyGuard.nineDigits, in: result, kind: "bsn") { PrivacyGuard.passesElfproef($0) }
