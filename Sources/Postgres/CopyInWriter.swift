@@ -68,8 +68,7 @@ extension Connection {
     /// error is rethrown; when the server refuses the data, its error is thrown with SQLSTATE.
     @discardableResult
     public func copyIn(_ sql: String, bufferSize: Int = 256 * 1024, _ body: (CopyInWriter) throws -> Void) throws -> Int {
-        let start = try startCopy(sql, expecting: PGRES_COPY_IN)
-        _ = start
+        try startCopy(sql, expecting: PGRES_COPY_IN)
         let writer = CopyInWriter(connection: self, bufferSize: bufferSize)
         do {
             try body(writer)
@@ -91,7 +90,7 @@ extension Connection {
     /// Returns the row count.
     @discardableResult
     public func copyOut(_ sql: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        _ = try startCopy(sql, expecting: PGRES_COPY_OUT)
+        try startCopy(sql, expecting: PGRES_COPY_OUT)
         var bodyError: (any Error)?
         while true {
             var pointer: UnsafeMutablePointer<CChar>?
@@ -121,12 +120,12 @@ extension Connection {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func startCopy(_ sql: String, expecting status: ExecStatusType) throws -> Bool {
+    private func startCopy(_ sql: String, expecting status: ExecStatusType) throws {
         guard let result = PQexec(handle, sql) else { throw connectionError() }
         let actual = PQresultStatus(result)
         if actual == status {
             PQclear(result)
-            return true
+            return
         }
         if actual == PGRES_FATAL_ERROR || actual == PGRES_NONFATAL_ERROR || actual == PGRES_BAD_RESPONSE {
             let error = PostgresError(serverResult: result, connection: handle)

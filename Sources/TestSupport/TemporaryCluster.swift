@@ -95,12 +95,6 @@ public final class TemporaryCluster: Sendable {
         "host=\(socketDirectory) port=\(port) dbname=\(database) user=\(user ?? superuser)"
     }
 
-    /// A `postgresql://` URI over the socket, for command-line tools.
-    public func url(database: String, user: String? = nil) -> String {
-        let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketDirectory
-        return "postgresql://\(user ?? superuser)@\(host):\(port)/\(database)"
-    }
-
     /// Opens a connection as the superuser.
     public func connect(database: String = "postgres", user: String? = nil) throws -> Connection {
         try Connection(conninfo: conninfo(database: database, user: user))
