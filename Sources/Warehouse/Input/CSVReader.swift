@@ -41,11 +41,13 @@ public final class CSVReader {
     private var fields: [Range<Int>] = []
     private var raw: [UInt8] = []
     static let rawLimit = 64 * 1024
-    static let chunkSize = 1 << 20
+    /// Bytes read from the file at a time (1 MiB; tests use tiny chunks to cross every boundary).
+    let chunkSize: Int
 
     /// Opens a reader on a file handle positioned at the first byte to parse (after any BOM).
     public init(handle: FileHandle, delimiter: UInt8, quote: UInt8 = UInt8(ascii: "\""), maxFieldBytes: Int = 1 << 20,
-                initialBytes: [UInt8] = []) {
+                initialBytes: [UInt8] = [], chunkSize: Int = 1 << 20) {
+        self.chunkSize = max(chunkSize, 1)
         self.input = handle
         self.delimiter = delimiter
         self.quote = quote
@@ -58,7 +60,7 @@ public final class CSVReader {
 
     private func refill() throws -> Bool {
         if atEOF { return false }
-        let data = try input.read(upToCount: CSVReader.chunkSize) ?? Data()
+        let data = try input.read(upToCount: chunkSize) ?? Data()
         if data.isEmpty { atEOF = true; return false }
         bytesRead += data.count
         chunk = [UInt8](data)
