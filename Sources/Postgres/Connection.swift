@@ -207,6 +207,25 @@ extension String {
 }
 
 extension Connection {
+    /// Opens a second connection with the same settings (host, port, user, database, password …),
+    /// for work that runs beside this one.
+    public func openSibling() throws -> Connection {
+        guard let options = PQconninfo(handle) else {
+            throw PostgresError(.connectionFailed, "cannot read this connection's settings")
+        }
+        defer { PQconninfoFree(options) }
+        var parts: [String] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                let text = String(cString: value).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                parts.append("\(String(cString: keyword))='\(text)'")
+            }
+            option += 1
+        }
+        return try Connection(conninfo: parts.joined(separator: " "))
+    }
+
     /// Hashes a password the way the server stores it (SCRAM-SHA-256 by default), so the clear
     /// password is never sent in a statement nor written to a server log.
     public func encryptPassword(_ password: String, user: String) throws -> String {

@@ -65,6 +65,8 @@ import TestSupport
                 outcomes.append(String(format: "kill %2d at %.2fs: batch %@ was %@ with %d rows in core; after rerun: %@, totals %@",
                                        i + 1, at, id > before ? String(id) : "none yet", status, rows, after, try totals(db)))
                 if id > before && status == "running" { #expect(after == "failed") }
+                // The killed load's staging tables were dropped when its batch was found abandoned.
+                #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
             }
             print(outcomes.joined(separator: "\n"))
             #expect(try db.scalar("select count(*) from etl.batch where status = 'running'", as: Int.self) == 0)

@@ -32,6 +32,13 @@ public enum BatchJanitor {
                 where batch_id = $1 and status = 'running'
                 """, [id]).affectedRows
             if marked > 0 { abandoned.append(id) }
+            // Its staging tables (committed by the staging connection) are left over too.
+            let leftovers = try connection.execute("""
+                select format('drop table if exists staging.%I', c.relname) from pg_class c
+                join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_[ab]$')
+                """, [id]).map { try $0.decode(0, as: String.self) }
+            for drop in leftovers { try connection.execute(drop) }
         }
         return abandoned
     }

@@ -1,52 +1,68 @@
 import Postgres
 
-/// Moves a load's rows into the target chunk by chunk: COPY into staging, delete replaced scopes,
-/// then send the merge without waiting, so the client converts the next chunk meanwhile.
+/// Moves a load's rows into the target chunk by chunk, on two connections so that three things
+/// run at once: the client converts chunk k+2, a second connection COPYs chunk k+1 into one of two
+/// staging tables (committed, so the load's transaction can read it), and the load's own
+/// connection merges chunk k from the other staging table into `core`. The merge is the only
+/// step inside the load's transaction; staging tables are scaffolding, dropped at the end.
 final class ChunkMerger {
     let db: Connection
-    let sql: MergeSQL
+    let stager: Connection
+    let tables: [MergeSQL]
     let batchID: Int64
     let file: String
     private(set) var loaded = 0
-    private var pendingRows: Int?
+    private var chunk = 0
+    private var pending: (rows: Int, sql: MergeSQL)?
 
-    init(db: Connection, sql: MergeSQL, batchID: Int64, file: String) {
+    /// Creates the two staging tables (committed, on the second connection).
+    init(db: Connection, sql: MergeSQL, batchID: Int64, file: String) throws {
         self.db = db
-        self.sql = sql
         self.batchID = batchID
         self.file = file
+        stager = try db.openSibling()
+        if try stager.scalar("select pg_has_role(current_user, 'leefbaar_owner', 'MEMBER')", as: Bool.self) == true {
+            try stager.execute("set role leefbaar_owner")
+        }
+        tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
+        for table in tables { try stager.executeScript(table.createStaging) }
+        try db.executeScript(sql.createGone)
     }
 
-    /// Stages one chunk and sends its merge.
+    /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
     func stage(_ bytes: [UInt8], rows: Int) throws {
-        try db.execute("truncate \(sql.staging)")
-        let copied = try db.copyIn(sql.copyStaging) { try $0.write(bytes) }
+        let sql = tables[chunk % 2]
+        chunk += 1
+        // This table's previous chunk was merged two chunks ago and collected since.
+        try stager.execute("delete from \(sql.staging)")
+        let copied = try stager.copyIn(sql.copyStaging) { try $0.write(bytes) }
         guard copied == rows else {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rows)")
         }
+        try collect()
         if let delete = sql.deleteScopes { try db.execute(delete, [batchID]) }
         try db.execute("savepoint leefbaar_merge")
         try db.send(sql.insert, [batchID])
-        pendingRows = rows
+        pending = (rows, sql)
     }
 
     /// Waits for the merge in flight, if any. A key twice in the file is reported with its lines.
     func collect() throws {
-        guard let rows = pendingRows else { return }
-        pendingRows = nil
+        guard let (rows, sql) = pending else { return }
+        pending = nil
         do {
             let merged = try db.receive().affectedRows
-            if merged < rows { try reportDuplicates(nil) }
+            if merged < rows { try reportDuplicates(sql, nil) }
             loaded += merged
             for statement in sql.afterMerge { try db.execute(statement, statement.contains("$1") ? [batchID] : []) }
             try db.execute("release savepoint leefbaar_merge")
         } catch let error as PostgresError where error.sqlState == "23505" || error.sqlState == "21000" {
             try db.execute("rollback to savepoint leefbaar_merge")
-            try reportDuplicates(error)
+            try reportDuplicates(sql, error)
         }
     }
 
-    private func reportDuplicates(_ error: PostgresError?) throws {
+    private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
         let rows = try sql.duplicateKeys.map { try db.execute($0, [batchID]) }
         guard let rows, !rows.isEmpty else {
             if let error { throw error }
@@ -58,15 +74,19 @@ final class ChunkMerger {
 
     /// Drops a merge in flight after a failure elsewhere, so the transaction can be rolled back.
     func abandon() {
-        if pendingRows != nil {
-            pendingRows = nil
+        if pending != nil {
+            pending = nil
             db.discardResults()
         }
     }
 
-    /// Marks the batches this load replaced whole, and drops staging.
+    /// Marks the batches this load replaced whole.
     func finish() throws {
-        if sql.deleteScopes != nil { try db.execute(sql.markReplaced, [batchID]) }
-        try db.execute("drop table \(sql.staging)")
+        if let first = tables.first, first.deleteScopes != nil { try db.execute(first.markReplaced, [batchID]) }
+    }
+
+    /// Drops the staging tables; call after the load's transaction has ended.
+    func dropStaging() {
+        for table in tables where stager.isOpen { _ = try? stager.execute("drop table if exists \(table.staging)") }
     }
 }

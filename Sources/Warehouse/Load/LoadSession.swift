@@ -19,6 +19,8 @@ struct LoadSession {
     var rowsSkipped = 0
     var allRejects: [Reject] = []
     var dropped: [String] = []
+    /// The chunk merger of the load in progress (its staging tables are dropped after the transaction).
+    var merger: ChunkMerger?
 
     init(loader: Loader, probe: FileProbe, options: LoadOptions, batchID: Int64) throws {
         self.loader = loader
@@ -122,7 +124,6 @@ struct LoadSession {
     mutating func loadInTransaction(replacing previous: Int64?) throws {
         var sql = try MergeSQL(spec: spec, connection: connection)
         try sql.loadPrimaryKey(connection)
-        try connection.executeScript(sql.createStaging)
         let db = connection
         if let previous {
             for table in [sql.target] + spec.extraTargets {
@@ -132,10 +133,10 @@ struct LoadSession {
         }
         // Chunks are pipelined: while the server merges chunk k (sent without waiting), the client
         // reads and converts chunk k + 1.
-        let merger = ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
+        let merger = try ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
+        self.merger = merger
         do {
             try read(chunkRows: options.chunkRows) { bytes, rows in
-                try merger.collect()
                 try merger.stage(bytes, rows: rows)
             }
             try merger.collect()

@@ -78,8 +78,10 @@ public final class Loader {
                 }
                 try session.loadInTransaction(replacing: options.force ? previous : nil)
             }
+            session.merger?.dropStaging()
             session.fill(&result)
         } catch {
+            session.merger?.dropStaging()
             session.fill(&result)
             result.status = .failed
             result.rowsLoaded = 0

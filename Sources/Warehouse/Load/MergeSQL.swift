@@ -3,8 +3,18 @@ import Postgres
 /// The SQL a load runs against staging and the target, generated from the spec.
 struct MergeSQL {
     let spec: FeedSpec
-    let staging: String
+    private(set) var staging: String
     let target: String
+    /// The feed's name as a table name stem.
+    let stagingBase: String
+
+    /// The same SQL against another staging table (`staging.<name>`).
+    func with(stagingTable name: String, connection: Connection) throws -> MergeSQL {
+        var copy = self
+        copy.staging = "staging." + (try connection.escapeIdentifier(name))
+        return copy
+    }
+
     /// Columns of the target the merge fills.
     let columns: [String]
     /// Columns of staging (the target's, plus stage-only ones).
@@ -13,6 +23,7 @@ struct MergeSQL {
     init(spec: FeedSpec, connection: Connection) throws {
         self.spec = spec
         staging = "staging." + (try connection.escapeIdentifier(spec.name.replacingOccurrences(of: "-", with: "_")))
+        stagingBase = spec.name.replacingOccurrences(of: "-", with: "_")
         // Target and column names are validated lowercase identifiers (FeedSpec.parse).
         target = spec.target
         stagingColumns = spec.columns.filter { $0.personal != .drop }.map(\.name)
@@ -23,11 +34,11 @@ struct MergeSQL {
     /// and a temporary tally of the rows each earlier batch loses to a replace.
     var createStaging: String {
         let defs = spec.columns.filter { $0.personal != .drop }.map { "\($0.name) \($0.type.sqlType)" }
-        return """
-            drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null);
-            create temp table if not exists leefbaar_gone (batch_id bigint, n bigint) on commit drop; truncate leefbaar_gone
-            """
+        return "drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null)"
     }
+
+    /// The tally of rows each earlier batch loses to a replace (per session, gone at commit).
+    let createGone = "create temp table if not exists leefbaar_gone (batch_id bigint, n bigint) on commit drop; truncate leefbaar_gone"
 
     var copyStaging: String { "copy \(staging) (\(stagingColumns.joined(separator: ", ")), source_line) from stdin" }
 
