@@ -26,45 +26,8 @@ public func packageRoot(file: String = #filePath) -> URL {
 
 /// Runs `leefbaar-etl` or `leefbaar-report` with arguments and extra environment; waits for it.
 public func runTool(_ name: String, _ arguments: [String], environment: [String: String] = [:],
-                    directory: URL? = nil, stdin: String? = nil) throws -> ToolResult {
-    let process = Process()
-    process.executableURL = productsDirectory().appendingPathComponent(name)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["LEEFBAAR_SQL_DIR"] = packageRoot().appendingPathComponent("SQL").path
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    process.currentDirectoryURL = directory ?? packageRoot()
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-    try process.run()
-    if let stdin {
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-    }
-    // Read both pipes concurrently so neither fills up.
-    let errBox = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errBox.set(err.fileHandleForReading.readDataToEndOfFile())
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ToolResult(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errBox.get(), as: UTF8.self))
-}
-
-final class DataBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+                    stdin: String? = nil) throws -> ToolResult {
+    try RunningTool(name, arguments, environment: environment, stdin: stdin).wait()
 }
 
 /// A started executable of the project, for tests that signal or kill it.
@@ -73,8 +36,9 @@ public final class RunningTool: @unchecked Sendable {
     private let out: URL
     private let err: URL
 
-    /// Starts `leefbaar-etl` or `leefbaar-report`; output goes to temp files.
-    public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `leefbaar-etl` or `leefbaar-report`; output goes to temp files (no pipe can fill up),
+    /// `stdin` (if any) is written to its standard input.
+    public init(_ name: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
         process = Process()
         process.executableURL = productsDirectory().appendingPathComponent(name)
         process.arguments = arguments
@@ -91,8 +55,13 @@ public final class RunningTool: @unchecked Sendable {
         }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
     }
 
     /// Sends a signal (SIGKILL, SIGTERM, ...).
@@ -102,8 +71,8 @@ public final class RunningTool: @unchecked Sendable {
     public func wait() -> ToolResult {
         process.waitUntilExit()
         let result = ToolResult(status: process.terminationStatus,
-                                stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                                stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+                                stdout: String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self),
+                                stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
         try? FileManager.default.removeItem(at: out)
         try? FileManager.default.removeItem(at: err)
         return result

@@ -11,12 +11,18 @@ import TestSupport
         header + (1...lines).map { "0\($0 % 9 + 1)-03-\(year);MEM;\(year)-\($0 / 20);\($0);\(gemeente);basis;10,00" }.joined(separator: "\n") + "\n"
     }
 
+    /// Migrates the database and makes an empty inbox folder.
+    static func migratedWithInbox(_ cluster: TemporaryCluster, _ name: String) throws -> ([String: String], URL) {
+        let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+        guard try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0 else { throw ClusterError("migrate failed") }
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        return (env, inbox)
+    }
+
     @Test func inboxArchivesLoadedFailsBadAndLeavesUnknown() throws {
         try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
-            let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            let (env, inbox) = try Self.migratedWithInbox(cluster, name)
             defer { try? FileManager.default.removeItem(at: inbox) }
             func put(_ file: String, _ text: String) throws { try text.write(to: inbox.appendingPathComponent(file), atomically: true, encoding: .utf8) }
             let areas = "Code;Naam;Jaar\nGM0106;Assen;2019\nWK010601;Centrum;2019\nBU01060101;Binnenstad;2019\n"
@@ -61,10 +67,7 @@ import TestSupport
 
     @Test func twoRunsAtOnceLoadOnce() throws {
         try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
-            let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+            let (env, inbox) = try Self.migratedWithInbox(cluster, name)
             defer { try? FileManager.default.removeItem(at: inbox) }
             try Self.ledger(year: 2019, lines: 60_000).write(to: inbox.appendingPathComponent("grootboek-2019.csv"), atomically: true, encoding: .utf8)
             let a = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
