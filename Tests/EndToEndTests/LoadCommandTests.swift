@@ -47,7 +47,7 @@ import TestSupport
             #expect(usage.status == 2)
             let unknownFeed = try runTool("leefbaar-etl", ["load", "--feed", "grootboek", good], environment: env)
             #expect(unknownFeed.status == 1)
-            #expect(unknownFeed.stderr.contains("no feed 'grootboek' (known: activities, adaptations, areas, cases, cases-jsonl, housing-stock, initiatives, ledger, leefbaarometer, partners, projects, visits)"))
+            #expect(unknownFeed.stderr.contains("no feed 'grootboek' (known: activities, adaptations, areas, cases, cases-jsonl, housing-stock, initiatives, ledger, leefbaarometer, partners, programmes, projects, visits)"))
 
             let db = try cluster.connect(database: name)
             #expect(try db.scalar("select sum(amount)::text from core.spending", as: String.self) == "858001.00")

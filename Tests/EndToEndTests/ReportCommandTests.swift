@@ -109,6 +109,12 @@ import TestSupport
                 }
             }
         }
+        // Stila is a partner of the MBA programme: it sees the programme's initiatives.
+        let stilaInitiatives = Self.parseCSV(try String(contentsOf: out.appendingPathComponent("partner-stila/initiatieven.csv"), encoding: .utf8), separator: ",")
+        #expect(stilaInitiatives.first { $0.first == "2019" }?[1] == "97")
+        #expect(!(try fm.contentsOfDirectory(atPath: out.appendingPathComponent("partner-cosis").path)).isEmpty)
+        let cosisInitiatives = Self.parseCSV(try String(contentsOf: out.appendingPathComponent("partner-cosis/initiatieven.csv"), encoding: .utf8), separator: ",")
+        #expect(cosisInitiatives.count == 1)   // header only
         // A partner that worked in one gemeente sees no other gemeente's rows.
         let stila = try String(contentsOf: out.appendingPathComponent("partner-buurtbemiddeling/activiteiten.csv"), encoding: .utf8)
         #expect(Self.parseCSV(stila, separator: ",").dropFirst().allSatisfy { $0.first == "Westerveld" })

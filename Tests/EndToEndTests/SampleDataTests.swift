@@ -19,7 +19,7 @@ import TestSupport
             let sample = try runTool("leefbaar-etl", ["sample", "--out", dir.path], environment: env)
             #expect(sample.status == 0)
             let files = sample.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
-            #expect(files.count == 13)
+            #expect(files.count == 14)
             for run in 1...2 {
                 for f in files {
                     let r = try runTool("leefbaar-etl", ["load", "--feed", f[0], f[1]], environment: env)

@@ -33,6 +33,10 @@ public struct SampleData {
         try file("areas", "gebieden-\(year).csv") { try writeAreas($0) }
         try file("partners", "partners.csv") { try writePartners($0) }
         try file("projects", "projecten.csv") { try writeProjects($0) }
+        try file("programmes", "programmas.csv") { out in
+            try out.line("Programma;Partner")
+            for partner in ["vaart-welzijn", "stila"] { try out.line("MBA;\(partner)") }
+        }
         let units = unitsPerBuurt(&rng)
         try file("housing-stock", "bezit-\(year).csv") { try writeStock($0, units, &rng) }
         for edition in [2016, 2018, 2020] {
