@@ -21,9 +21,7 @@ final class ChunkMerger {
         self.batchID = batchID
         self.file = file
         stager = try db.openSibling()
-        if try stager.scalar("select pg_has_role(current_user, 'leefbaar_owner', 'MEMBER')", as: Bool.self) == true {
-            try stager.execute("set role leefbaar_owner")
-        }
+        try stager.actAsOwner(local: false)
         tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
         for table in tables { try stager.executeScript(table.createStaging) }
         try db.executeScript(sql.createGone)
@@ -54,7 +52,7 @@ final class ChunkMerger {
             let merged = try db.receive().affectedRows
             if merged < rows { try reportDuplicates(sql, nil) }
             loaded += merged
-            for statement in sql.afterMerge { try db.execute(statement, statement.contains("$1") ? [batchID] : []) }
+            for statement in sql.afterMerge { try db.executeSpecStatement(statement, batch: batchID) }
             try db.execute("release savepoint leefbaar_merge")
         } catch let error as PostgresError where error.sqlState == "23505" || error.sqlState == "21000" {
             try db.execute("rollback to savepoint leefbaar_merge")

@@ -148,7 +148,7 @@ struct LoadSession {
         try merger.finish()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
         for statement in spec.afterLoad {
-            try connection.execute(statement, statement.contains("$1") ? [batchID] : [])
+            try connection.executeSpecStatement(statement, batch: batchID)
         }
         for check in spec.checks {
             let failures = try connection.execute(check.sql, [batchID])

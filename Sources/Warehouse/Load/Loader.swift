@@ -73,9 +73,7 @@ public final class Loader {
         var session = try LoadSession(loader: self, probe: probe, options: options, batchID: batchID)
         do {
             try connection.withTransaction {
-                if try connection.scalar("select pg_has_role(current_user, 'leefbaar_owner', 'MEMBER')", as: Bool.self) == true {
-                    try connection.execute("set local role leefbaar_owner")
-                }
+                try connection.actAsOwner(local: true)
                 try session.loadInTransaction(replacing: options.force ? previous : nil)
             }
             session.merger?.dropStaging()
