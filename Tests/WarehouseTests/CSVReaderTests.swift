@@ -53,7 +53,7 @@ import Testing
         #expect(ExactDecimal.parse("€ -1.000,10", style: dutch)?.description == "-1000.10")
         #expect(ExactDecimal.parse("-€ 5", style: dutch)?.description == "-5")
         #expect(ExactDecimal.parse("0,05", style: dutch)?.description == "0.05")
-        for bad in ["12,34,5", "1.23.4", "1.2345", "", "€", "abc", "1,2,3", "--1", "1e5"] {
+        for bad in ["12,34,5", "1.23.4", "1.2345", "", "€", "abc", "1,2,3", "--1", "1e", "1e5x", "e5", "1e1234"] {
             #expect(ExactDecimal.parse(bad, style: dutch) == nil, "\(bad) parsed")
         }
         var parentheses = dutch

@@ -26,8 +26,6 @@ insert into core.spending (gemeente_code, journal, document, line_no, booking_da
   ('GM0106', 'MEM', 'D1', 2, '2019-04-01', 'P-ALG', 'basis', 'overig', 300000.00, 1, 31),
   ('GM0118', 'MEM', 'D2', 1, '2019-05-01', 'P-BB', 'basis', 'bijdragen', 16000.00, 1, 32),
   ('GM1731', 'MEM', 'D3', 1, '2019-06-01', null, 'plus', 'projecten', 104000.00, 1, 33);
-insert into rpt.spending_summary select gemeente_code, year, inzet_level, category, project_code, sum(amount), count(*)
-  from core.spending group by 1, 2, 3, 4, 5;
 insert into core.initiative values
   ('GM0106', 'MBA', 'I1', '2019-02-01', 'WK010607', 'Buurtfeest', 'toegekend', 750.00, 'vaart-welzijn', 1, 40),
   ('GM1731', 'WELWOZO', 'I2', '2019-02-01', null, 'Moestuin', 'ingediend', null, null, 1, 41);

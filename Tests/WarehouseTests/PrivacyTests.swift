@@ -57,14 +57,14 @@ import TestSupport
                 #expect(try db.scalar("select count(*) from core.care_case where case_id like 'BB-%'", as: Int.self) == 0)
                 // Search every text column of every core table for every original value.
                 let columns = try db.execute("""
-                    select table_name, column_name from information_schema.columns
+                    select table_schema || '.' || table_name, column_name from information_schema.columns
                     where table_schema in ('core', 'etl') and data_type in ('text', 'character varying', 'jsonb')
                     """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
                 #expect(columns.count > 30)
                 let needles = Self.bsns + Self.bsns.map { $0.replacingOccurrences(of: ".", with: "") } + Self.emails + Self.phones + Self.names + ["BB-0", "BB-1", "BB-2"]
                 for (table, column) in columns {
                     for needle in needles {
-                        let hits = try db.scalar("select count(*) from \(table.hasPrefix("schema_") || table == "batch" || table == "reject" ? "etl" : "core").\(table) where \(column)::text like '%' || $1 || '%'", [needle], as: Int.self)
+                        let hits = try db.scalar("select count(*) from \(table) where \(column)::text like '%' || $1 || '%'", [needle], as: Int.self)
                         #expect(hits == 0, "\(needle) found in \(table).\(column)")
                     }
                 }

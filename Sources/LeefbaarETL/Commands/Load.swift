@@ -31,6 +31,9 @@ struct Load: ParsableCommand {
     @Flag(help: "Reload files already loaded, replacing their rows.")
     var force = false
 
+    @Flag(help: "Let a replace remove far more rows of a scope than the file brings (a stray year, a gemeente gone from a year).")
+    var allowShrink = false
+
     @Option(help: "Write a JSON summary of the run here.")
     var summaryJson: String?
 
@@ -68,6 +71,7 @@ struct Load: ParsableCommand {
             var options = LoadOptions()
             options.dryRun = dryRun
             options.force = force
+            options.allowShrink = allowShrink
             options.maxRejects = maxRejects.flatMap(RejectLimit.init)
             options.shouldStop = { interruption.requested }
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
@@ -83,6 +87,7 @@ struct Load: ParsableCommand {
             } else if result.status == .skipped, let message = result.message {
                 print("\(file): skipped, \(message)")
             }
+            for replacement in result.replaced { print("\(file): \(replacement)") }
             if !result.droppedColumns.isEmpty {
                 print("\(file): columns not kept (never stored): \(result.droppedColumns.joined(separator: ", "))")
             }

@@ -63,7 +63,6 @@ extension FeedSpec {
         }
         spec.onlyWerkgebied = try top.bool("only_werkgebied") ?? false
         spec.afterMerge = try top.stringList("after_merge") ?? []
-        spec.afterLoad = try top.stringList("after_load") ?? []
         spec.extraTargets = try top.stringList("extra_targets") ?? []
         for t in spec.extraTargets where t.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) == nil {
             throw top.error("extra_targets", "extra_targets must be schema.table names")
@@ -81,6 +80,12 @@ extension FeedSpec {
                     throw merge.error("mode", "merge mode replace needs a scope (list of SQL expressions)")
                 }
                 spec.merge = .replace(scope: scope)
+                if let shrink = try merge.string("max_shrink") {
+                    guard case .percent(let p)? = RejectLimit(shrink) else {
+                        throw merge.error("max_shrink", "max_shrink must be a percentage such as 50%")
+                    }
+                    spec.maxShrinkPercent = p
+                }
             default: throw merge.error("mode", "merge mode must be upsert or replace")
             }
             try merge.finish()

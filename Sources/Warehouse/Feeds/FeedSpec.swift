@@ -15,6 +15,9 @@ public struct FeedSpec: Sendable {
     public var key: [String]
     /// How rows are merged.
     public var merge: MergeMode
+    /// How far (percent) a replace may shrink one scope before the load is refused (unless
+    /// `--allow-shrink`): 50 refuses a file that would leave a year with under half its rows.
+    public var maxShrinkPercent: Double = 50
     /// How many rejected rows a load tolerates.
     public var maxRejects: RejectLimit
     /// Data checks run after the merge (names in SQL/checks, plus inline ones).
@@ -29,9 +32,6 @@ public struct FeedSpec: Sendable {
     /// Statements run after each chunk's merge, with `{staging}` for the staging table and `$1`
     /// for the batch: for rows one record also puts in another table (activity partners).
     public var afterMerge: [String] = []
-    /// Statements run once after all rows are merged, before the data checks (`$1` = batch):
-    /// refreshing aggregates the reports read.
-    public var afterLoad: [String] = []
     /// Other tables holding this feed's rows (by batch_id), cleared when a batch is reloaded.
     public var extraTargets: [String] = []
     /// The spec file, for messages.
@@ -127,8 +127,8 @@ public enum Transform: Sendable, Equatable {
 public enum MergeMode: Sendable, Equatable {
     /// Insert new keys, update existing ones.
     case upsert
-    /// Delete the target rows in the scopes the file covers (SQL expressions over the row, e.g.
-    /// `extract(year from booking_date)::int`), then insert.
+    /// Delete the rows that earlier batches of the same feed hold in the scopes the file covers
+    /// (SQL expressions over the row, e.g. `extract(year from booking_date)::int`), then insert.
     case replace(scope: [String])
 }
 

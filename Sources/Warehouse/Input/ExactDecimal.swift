@@ -69,7 +69,14 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         var sawThousands = false
         var sawDecimal = false
         var sawDigit = false
-        for b in bytes {
+        var exponent = 0
+        for (offset, b) in zip(bytes.indices, bytes) {
+            if (b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) && sawDigit {
+                // Scientific notation (9.15237961440333e-05, -6.2716917700698496E-2): exact.
+                guard let e = parseExponent(bytes[(offset + 1)...]) else { return nil }
+                exponent = e
+                break
+            }
             if b >= 0x30 && b <= 0x39 {
                 let (m, o1) = units.multipliedReportingOverflow(by: 10)
                 let (a, o2) = m.addingReportingOverflow(Int64(b - 0x30))
@@ -91,7 +98,68 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         }
         guard sawDigit else { return nil }
         if sawThousands && !sawDecimal && digitsInGroup != 3 { return nil }
+        if exponent > 0 {
+            let shift = min(exponent, scale)
+            scale -= shift
+            for _ in 0..<(exponent - shift) {
+                let (m, o) = units.multipliedReportingOverflow(by: 10)
+                guard !o else { return nil }
+                units = m
+            }
+        } else {
+            scale -= exponent
+        }
         return ExactDecimal(units: negative ? -units : units, scale: scale)
+    }
+
+    /// The exponent after `e`: an optional sign and 1–3 digits.
+    private static func parseExponent(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var rest = bytes
+        var negative = false
+        if let f = rest.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            rest = rest.dropFirst()
+        }
+        guard !rest.isEmpty, rest.count <= 3 else { return nil }
+        var value = 0
+        for b in rest {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            value = value * 10 + Int(b - 0x30)
+        }
+        return negative ? -value : value
+    }
+
+    /// How a value with more decimals than its column keeps is rounded, when a spec says so.
+    public enum Rounding: String, Sendable, CaseIterable {
+        /// 0.5 → 0, 1.5 → 2 (banker's rounding, what PostgreSQL's float rounding does).
+        case halfEven = "half-even"
+        /// 0.5 → 1, −0.5 → −1 (away from zero, PostgreSQL's numeric rounding).
+        case halfUp = "half-up"
+    }
+
+    /// Rounds to `newScale` decimals (or pads, when it has fewer); nil on overflow.
+    public func rounded(to newScale: Int, _ mode: Rounding) -> ExactDecimal? {
+        if newScale >= scale { return rescaled(to: newScale) }
+        var magnitude = units.magnitude
+        var sticky = false
+        for _ in 0..<(scale - newScale - 1) {
+            if magnitude % 10 != 0 { sticky = true }
+            magnitude /= 10
+        }
+        let last = magnitude % 10
+        magnitude /= 10
+        let up = last > 5 || (last == 5 && (sticky || mode == .halfUp || magnitude % 2 == 1))
+        if up { magnitude += 1 }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return ExactDecimal(units: units < 0 ? -Int64(magnitude) : Int64(magnitude), scale: newScale)
+    }
+
+    /// Digits before the decimal point (0 for 0.5).
+    public var integerDigits: Int {
+        var m = units.magnitude
+        var digits = 0
+        while m > 0 { m /= 10; digits += 1 }
+        return max(0, digits - scale)
     }
 
     /// Rescales to `scale` digits; nil when digits would be lost or it overflows.

@@ -24,7 +24,6 @@ final class ChunkMerger {
         try stager.actAsOwner(local: false)
         tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
         for table in tables { try stager.executeScript(table.createStaging) }
-        try db.executeScript(sql.createGone)
     }
 
     /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
@@ -38,7 +37,7 @@ final class ChunkMerger {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rows)")
         }
         try collect()
-        if let delete = sql.deleteScopes { try db.execute(delete, [batchID]) }
+        if let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
         try db.execute("savepoint leefbaar_merge")
         try db.send(sql.insert, [batchID])
         pending = (rows, sql)
@@ -76,11 +75,6 @@ final class ChunkMerger {
             pending = nil
             db.discardResults()
         }
-    }
-
-    /// Marks the batches this load replaced whole.
-    func finish() throws {
-        if let first = tables.first, first.deleteScopes != nil { try db.execute(first.markReplaced, [batchID]) }
     }
 
     /// Drops the staging tables; call after the load's transaction has ended.

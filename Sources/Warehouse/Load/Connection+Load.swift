@@ -8,7 +8,7 @@ extension Connection {
         try execute(local ? "set local role leefbaar_owner" : "set role leefbaar_owner")
     }
 
-    /// Runs one of a spec's statements (`after_merge`, `after_load`); `$1` is the batch when it is used.
+    /// Runs one of a spec's statements (`after_merge`); `$1` is the batch when it is used.
     func executeSpecStatement(_ statement: String, batch: Int64) throws {
         try execute(statement, statement.contains("$1") ? [batch] : [])
     }

@@ -18,6 +18,8 @@ public struct LoadResult: Sendable {
     public var droppedColumns: [String] = []
     /// Personal data replaced in free text, per kind.
     public var personalData: [String: Int] = [:]
+    /// Earlier batches of the feed whose rows this load removed.
+    public var replaced: [Replacement] = []
     /// Why it failed, or which batch it duplicates.
     public var message: String?
     /// The error's kind when it failed.
@@ -30,12 +32,25 @@ public struct LoadResult: Sendable {
     }
 }
 
+/// Rows a load removed from an earlier batch of its feed.
+public struct Replacement: Sendable, Equatable, CustomStringConvertible {
+    public var batchID: Int64
+    public var feed: String
+    public var rows: Int
+    /// `replaced` (every row gone) or `partly replaced`.
+    public var status: String
+
+    public var description: String { "replaced \(rows) rows of batch \(batchID), feed \(feed) (now \(status))" }
+}
+
 /// Options of one load.
 public struct LoadOptions: Sendable {
     /// Overrides the spec's max_rejects.
     public var maxRejects: RejectLimit?
     /// Reload a file already loaded, replacing its rows.
     public var force = false
+    /// Let a replace shrink a scope beyond the spec's `max_shrink`.
+    public var allowShrink = false
     /// Read, convert and validate only; write nothing.
     public var dryRun = false
     /// How many rejects to keep in the result for printing.

@@ -19,6 +19,7 @@ struct LoadSession {
     var rowsSkipped = 0
     var allRejects: [Reject] = []
     var dropped: [String] = []
+    var replacements: [Replacement] = []
     /// The chunk merger of the load in progress (its staging tables are dropped after the transaction).
     var merger: ChunkMerger?
 
@@ -125,11 +126,12 @@ struct LoadSession {
         var sql = try MergeSQL(spec: spec, connection: connection)
         try sql.loadPrimaryKey(connection)
         let db = connection
+        try db.executeScript(MergeSQL.createTallies)
         if let previous {
-            for table in [sql.target] + spec.extraTargets {
+            try db.execute(sql.deleteBatch, [previous])
+            for table in spec.extraTargets {
                 try db.execute("delete from \(table) where batch_id = $1", [previous])
             }
-            try db.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
         }
         // Chunks are pipelined: while the server merges chunk k (sent without waiting), the client
         // reads and converts chunk k + 1.
@@ -145,11 +147,8 @@ struct LoadSession {
             throw error
         }
         rowsLoaded = merger.loaded
-        try merger.finish()
+        try recordReplacements()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
-        for statement in spec.afterLoad {
-            try connection.executeSpecStatement(statement, batch: batchID)
-        }
         for check in spec.checks {
             let failures = try connection.execute(check.sql, [batchID])
             if failures.count > 0 {
@@ -167,6 +166,26 @@ struct LoadSession {
             """, [batchID, rowsRead, rowsLoaded, allRejects.count, LoadSession.json(details)])
     }
 
+    /// Refuses a replace that would shrink a scope beyond `max_shrink` (unless allowed), then
+    /// records on each earlier batch what this load removed of it.
+    private mutating func recordReplacements() throws {
+        if !options.allowShrink, spec.maxShrinkPercent < 100 {
+            let shrunk = try connection.execute(MergeSQL.shrunkScopes, [100 - spec.maxShrinkPercent]).map {
+                "\(try $0.decode(0, as: String.self)): \(try $0.decode(1, as: Int64.self)) rows would be replaced by \(try $0.decode(2, as: Int64.self))"
+            }
+            if !shrunk.isEmpty {
+                throw WarehouseError(.shrinkRefused, """
+                    \(probe.path): the file would shrink \(shrunk.count == 1 ? "a scope" : "\(shrunk.count) scopes") of feed \(spec.name) \
+                    by more than \(RejectLimit.percent(spec.maxShrinkPercent)) (\(shrunk.prefix(5).joined(separator: "; "))); \
+                    nothing loaded. If that is what you mean, load it with --allow-shrink.
+                    """)
+            }
+        }
+        replacements = try connection.execute(MergeSQL.recordReplacements, [batchID]).map {
+            Replacement(batchID: try $0.decode(0), feed: try $0.decode(1), rows: Int(try $0.decode(2, as: Int64.self)), status: try $0.decode(3))
+        }.sorted { $0.batchID < $1.batchID }
+    }
+
     static func json(_ dict: [String: String]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
@@ -180,6 +199,7 @@ struct LoadSession {
         result.droppedColumns = dropped
         result.rowsSkipped = rowsSkipped
         result.personalData = privacy.counts
+        result.replaced = replacements
         if result.status == .dryRun { result.rowsLoaded = rowsWritten }
     }
 }

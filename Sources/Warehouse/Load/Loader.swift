@@ -89,6 +89,9 @@ public final class Loader {
             if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
         }
         result.seconds = Date().timeIntervalSince(started)
+        for replacement in result.replaced {
+            logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
+        }
         logger.info("\(result.status.rawValue) \(file)", metadata: [
             "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
             "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",

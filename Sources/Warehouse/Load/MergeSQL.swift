@@ -30,15 +30,19 @@ struct MergeSQL {
         columns = spec.columns.filter { $0.personal != .drop && !$0.stageOnly }.map(\.name)
     }
 
-    /// Creates the staging table for this load (unlogged; dropped at the end of the transaction),
-    /// and a temporary tally of the rows each earlier batch loses to a replace.
+    /// Creates the staging table for this load (unlogged; dropped at the end of the transaction).
     var createStaging: String {
         let defs = spec.columns.filter { $0.personal != .drop }.map { "\($0.name) \($0.type.sqlType)" }
         return "drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null)"
     }
 
-    /// The tally of rows each earlier batch loses to a replace (per session, gone at commit).
-    let createGone = "create temp table if not exists leefbaar_gone (batch_id bigint, n bigint) on commit drop; truncate leefbaar_gone"
+    /// The load's tallies (per session, gone at commit): the rows each earlier batch loses per
+    /// scope, and the rows this file brings per scope.
+    static let createTallies = """
+        create temp table if not exists leefbaar_gone (batch_id bigint, scope text, n bigint) on commit drop;
+        create temp table if not exists leefbaar_scope (scope text primary key, brought bigint) on commit drop;
+        truncate leefbaar_gone, leefbaar_scope
+        """
 
     var copyStaging: String { "copy \(staging) (\(stagingColumns.joined(separator: ", ")), source_line) from stdin" }
 
@@ -58,23 +62,59 @@ struct MergeSQL {
             """
     }
 
-    /// Deletes the target rows of other batches in the scopes the staged rows cover (replace
-    /// mode); tallies what each batch lost. `$1` = this batch.
-    var deleteScopes: String? {
+    /// A scope as one text (`2019`, `GM0106 / 2019-12-31`).
+    private var scopeText: String? {
         guard case .replace(let scope) = spec.merge else { return nil }
-        let list = scope.joined(separator: ", ")
+        return "concat_ws(' / ', \(scope.map { "(\($0))::text" }.joined(separator: ", ")))"
+    }
+
+    /// Replace mode, per chunk: counts the rows the chunk brings per scope and, for scopes no
+    /// earlier chunk brought, deletes the rows that earlier batches **of the same feed** hold
+    /// there (so each scope is cleared once); tallies what each batch lost. `$1` = this batch,
+    /// `$2` = the feed.
+    var deleteScopes: String? {
+        guard let scope = scopeText else { return nil }
         return """
-            with gone as (delete from \(target) where (\(list)) in (select distinct \(list) from \(staging)) and batch_id <> $1
-                          returning batch_id)
-            insert into leefbaar_gone select batch_id, count(*) from gone group by batch_id
+            with staged as (select \(scope) as scope, count(*) as n from \(staging) group by 1),
+            fresh as (select scope from staged where scope not in (select scope from leefbaar_scope)),
+            remember as (insert into leefbaar_scope as s select scope, n from staged
+                         on conflict (scope) do update set brought = s.brought + excluded.brought),
+            gone as (delete from \(target) where \(scope) in (select scope from fresh)
+                       and batch_id in (select b.batch_id from etl.batch b where b.feed = $2 and b.batch_id <> $1)
+                     returning batch_id, \(scope) as scope)
+            insert into leefbaar_gone select batch_id, scope, count(*) from gone group by 1, 2
             """
     }
 
-    /// Marks the batches that lost all their rows as replaced by `$1`.
-    let markReplaced = """
-        update etl.batch b set status = 'replaced', replaced_by = $1
-        from (select batch_id, sum(n) as n from leefbaar_gone group by batch_id) p
-        where b.batch_id = p.batch_id and b.status = 'loaded' and p.n >= b.rows_loaded
+    /// Removes every row of an earlier batch (a `--force` reload of the same file), tallied as
+    /// scope `reload`. `$1` = the earlier batch.
+    var deleteBatch: String {
+        """
+        with gone as (delete from \(target) where batch_id = $1 returning batch_id)
+        insert into leefbaar_gone select batch_id, 'reload', count(*) from gone group by 1
+        """
+    }
+
+    /// Scopes the file would leave with fewer than `$1` percent of the rows they held:
+    /// `scope, rows removed, rows brought`.
+    static let shrunkScopes = """
+        select g.scope, sum(g.n)::bigint, coalesce(max(s.brought), 0)::bigint
+        from leefbaar_gone g left join leefbaar_scope s using (scope)
+        where g.scope <> 'reload'
+        group by g.scope having coalesce(max(s.brought), 0) * 100 < sum(g.n) * $1::numeric
+        order by g.scope
+        """
+
+    /// Records what the load removed of earlier batches (etl.replacement, rows_replaced, status)
+    /// and returns `batch, feed, rows, status` per batch that lost rows. `$1` = this batch.
+    static let recordReplacements = """
+        with g as (select batch_id, scope, sum(n)::bigint as n from leefbaar_gone group by 1, 2),
+        ins as (insert into etl.replacement (batch_id, replaced_by, scope, rows) select batch_id, $1, scope, n from g),
+        t as (select batch_id, sum(n)::bigint as n from g group by 1)
+        update etl.batch b set rows_replaced = b.rows_replaced + t.n, replaced_by = $1,
+            status = case when b.rows_replaced + t.n >= b.rows_loaded then 'replaced' else 'partly replaced' end
+        from t where b.batch_id = t.batch_id
+        returning b.batch_id, b.feed, t.n, b.status
         """
 
     /// Inserts (upsert: updates on key conflict) the staged rows with their lineage; `$1` = batch.
