@@ -10,6 +10,7 @@ deps:
 	@missing=""; \
 	command -v pg_config >/dev/null 2>&1 && [ -f "$$(pg_config --includedir 2>/dev/null)/libpq-fe.h" ] || missing="$$missing libpq-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists zlib; } || missing="$$missing zlib1g-dev"; \
 	{ [ -x "$$(pg_config --bindir 2>/dev/null)/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

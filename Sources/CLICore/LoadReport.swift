@@ -40,7 +40,7 @@ public enum LoadReport {
     public static func json(_ results: [LoadResult], exitCode: Int32) -> Data {
         let files: [[String: Any]] = results.map { r in
             var o: [String: Any] = ["feed": r.feed, "file": r.file, "status": r.status.rawValue, "rows_read": r.rowsRead,
-                                    "rows_loaded": r.rowsLoaded, "rows_rejected": r.rowsRejected, "rows_skipped": r.rowsSkipped,
+                                    "rows_loaded": r.rowsLoaded, "rows_rejected": r.rowsRejected, "rows_skipped": r.rowsSkipped, "rows_filtered": r.rowsFiltered,
                                     "bytes": r.bytes, "seconds": (r.seconds * 1000).rounded() / 1000]
             if let b = r.batchID { o["batch"] = b }
             if let m = r.message { o["message"] = m }

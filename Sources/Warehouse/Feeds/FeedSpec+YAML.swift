@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Yams
 
 /// Reading feed specs from YAML, with errors that name the spec file and line.
@@ -64,6 +65,13 @@ extension FeedSpec {
         spec.onlyWerkgebied = try top.bool("only_werkgebied") ?? false
         spec.afterMerge = try top.stringList("after_merge") ?? []
         spec.extraTargets = try top.stringList("extra_targets") ?? []
+        spec.filters = try (top.list("where") ?? []).map(parseFilter)
+        if let unpivot = try top.map("unpivot") {
+            let match = try unpivot.string("match", required: true) ?? ""
+            guard (try? NSRegularExpression(pattern: match)) != nil else { throw unpivot.error("match", "match is not a valid regular expression") }
+            spec.unpivot = Unpivot(match: match, value: try unpivot.string("value", required: true) ?? "", keepEmpty: try unpivot.bool("keep_empty") ?? false)
+            try unpivot.finish()
+        }
         for t in spec.extraTargets where t.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) == nil {
             throw top.error("extra_targets", "extra_targets must be schema.table names")
         }
@@ -126,7 +134,9 @@ extension FeedSpec {
     static func parseInput(_ map: SpecMap) throws -> InputFormat {
         var input = InputFormat()
         if let format = try map.string("format") {
-            guard let f = InputFormat.Format(rawValue: format) else { throw map.error("format", "format must be csv or jsonl") }
+            guard let f = InputFormat.Format(rawValue: format) else {
+                throw map.error("format", "format must be one of \(InputFormat.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             input.format = f
         }
         if let d = try map.string("delimiter") {
@@ -147,6 +157,8 @@ extension FeedSpec {
             else { throw map.error("encoding", "encoding must be utf-8, windows-1252, iso-8859-1 or auto") }
         }
         if let h = try map.bool("header") { input.header = h }
+        // Numbers in workbooks and JSON are stored with a dot, whatever the sheet shows.
+        if input.format != .csv { input.numbers = .plain }
         if let d = try map.string("decimal") {
             switch d {
             case "comma": input.numbers = .dutch
@@ -168,9 +180,52 @@ extension FeedSpec {
             guard let format = DateFormat(f) else { throw map.error("date_format", "date_format must be dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd") }
             input.dateFormat = format
         }
-        if let m = try map.int("max_field_bytes") { input.maxFieldBytes = m }
+        if let m = try map.int("max_field_bytes") {
+            guard m > 0 else { throw map.error("max_field_bytes", "max_field_bytes must be a positive number of bytes") }
+            input.maxFieldBytes = m
+        }
+        if case .byte(let d) = input.delimiter, d == input.quote { throw map.error("quote", "quote and delimiter must differ") }
+        input.nullTokens = try map.stringList("null") ?? []
+        if let t = try map.bool("trim") { input.trim = t }
+        if let h = try map.int("header_row") {
+            guard h >= 1 else { throw map.error("header_row", "header_row is a line number, 1 or more") }
+            input.headerRow = h
+        }
+        if let n = try map.int("skip_lines") {
+            guard n >= 0 else { throw map.error("skip_lines", "skip_lines must be 0 or more") }
+            guard input.headerRow == 1 else { throw map.error("skip_lines", "give header_row or skip_lines, not both") }
+            input.headerRow = n + 1
+        }
+        input.sheet = try map.string("sheet")
+        if input.sheet != nil && input.format != .xlsx { throw map.error("sheet", "sheet is for format: xlsx") }
+        if let fields = try map.stringMap("file_fields") {
+            for (name, pattern) in fields {
+                guard let regex = try? NSRegularExpression(pattern: pattern), regex.numberOfCaptureGroups >= 1 else {
+                    throw map.error("file_fields", "file_fields.\(name) must be a regular expression with a capture group, e.g. 'grootboek-([0-9]{4})'")
+                }
+            }
+            input.fileFields = fields
+        }
         try map.finish()
         return input
+    }
+
+    static func parseFilter(_ item: SpecNode) throws -> RowFilter {
+        let map = try SpecMap(item.node, path: item.path, context: "where")
+        let field = try map.string("field", required: true) ?? ""
+        var tests: [RowFilter.Test] = []
+        if let values = try map.stringList("in") { tests.append(.oneOf(values)) }
+        if let values = try map.stringList("not_in") { tests.append(.noneOf(values)) }
+        if try map.bool("not_empty") == true { tests.append(.notEmpty) }
+        if let pattern = try map.string("pattern") {
+            guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw map.error("pattern", "pattern is not a valid regular expression") }
+            tests.append(.matches(pattern))
+        }
+        guard tests.count == 1, let test = tests.first else {
+            throw map.error(nil, "a where filter needs one of in, not_in, not_empty or pattern")
+        }
+        try map.finish()
+        return RowFilter(field: field, test: test)
     }
 
     static func parseColumn(_ item: SpecNode) throws -> ColumnSpec {
@@ -193,6 +248,27 @@ extension FeedSpec {
         column.scale = try map.int("scale")
         column.defaultValue = try map.string("default")
         column.scrub = try map.bool("scrub") ?? false
+        column.nullTokens = try map.stringList("null") ?? []
+        column.trim = try map.bool("trim")
+        column.map = try map.stringMap("map")
+        if let u = try map.string("unmapped") {
+            guard let unmapped = Unmapped(rawValue: u) else { throw map.error("unmapped", "unmapped must be reject, keep or default") }
+            guard column.map != nil else { throw map.error("unmapped", "unmapped goes with map") }
+            if unmapped == .default && column.defaultValue == nil { throw map.error("unmapped", "unmapped: default needs default: <value>") }
+            column.unmapped = unmapped
+        }
+        if let r = try map.string("round") {
+            guard let rounding = ExactDecimal.Rounding(rawValue: r) else { throw map.error("round", "round must be half-even or half-up") }
+            column.round = rounding
+        }
+        column.min = try map.string("min")
+        column.max = try map.string("max")
+        if let v = try map.string("value") {
+            guard let template = Template(v), !template.fields.isEmpty else {
+                throw map.error("value", "value is a template such as \"{Jaar}-12-31\": text with {field} placeholders")
+            }
+            column.template = template
+        }
         column.stageOnly = try map.bool("stage_only") ?? false
         if let p = try map.string("personal") {
             guard let personal = PersonalHandling(rawValue: p) else { throw map.error("personal", "personal must be hash or drop") }
@@ -227,8 +303,20 @@ extension FeedSpec {
         }
         _ = try map.stringList("debit")
         _ = try map.stringList("credit")
-        if column.sources.isEmpty && column.transform == nil && column.defaultValue == nil {
-            throw map.error(nil, "column \(column.name) needs a source, a transform or a default")
+        if column.sources.isEmpty && column.transform == nil && column.defaultValue == nil && column.template == nil {
+            throw map.error(nil, "column \(column.name) needs a source, a value, a transform or a default")
+        }
+        if column.template != nil && !column.sources.isEmpty { throw map.error("value", "give source or value, not both") }
+        if column.round != nil && column.type != .decimal { throw map.error("round", "round is for type: decimal") }
+        for key in ["min", "max"] {
+            guard let bound = key == "min" ? column.min : column.max else { continue }
+            let ok: Bool = switch column.type {
+            case .date: CalendarDate(iso: bound) != nil
+            case .int: Int64(bound) != nil
+            case .decimal: ExactDecimal.parse(bound, style: .plain) != nil
+            default: false
+            }
+            if !ok { throw map.error(key, "\(key) is for date (yyyy-mm-dd), int and decimal columns, written as such") }
         }
         try map.finish()
         return column
@@ -312,6 +400,18 @@ struct SpecMap {
             guard let s = $0.scalar?.string else { throw error(key, "'\(key)' must hold plain values") }
             return s
         }
+    }
+
+    /// A mapping of plain keys to plain values (`map:`, `file_fields:`).
+    func stringMap(_ key: String) throws -> [String: String]? {
+        guard let node = value(key) else { return nil }
+        guard let mapping = node.mapping else { throw error(key, "'\(key)' must be a mapping of values to values") }
+        var out: [String: String] = [:]
+        for (k, v) in mapping {
+            guard let ks = k.scalar?.string, let vs = v.scalar?.string else { throw error(key, "'\(key)' must map plain values") }
+            out[ks] = vs
+        }
+        return out
     }
 
     func map(_ key: String) throws -> SpecMap? {

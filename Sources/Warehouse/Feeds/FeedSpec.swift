@@ -1,3 +1,5 @@
+import Foundation
+
 /// A feed: how one kind of file is read, checked and merged into the warehouse.
 /// Written in `SQL/feeds/<feed>.yaml`; see docs/feeds.md.
 public struct FeedSpec: Sendable {
@@ -32,6 +34,10 @@ public struct FeedSpec: Sendable {
     /// Statements run after each chunk's merge, with `{staging}` for the staging table and `$1`
     /// for the batch: for rows one record also puts in another table (activity partners).
     public var afterMerge: [String] = []
+    /// Rows kept only when every filter passes; the others are counted as skipped.
+    public var filters: [RowFilter] = []
+    /// Wide → long, applied to each record before the columns are bound.
+    public var unpivot: Unpivot?
     /// Other tables holding this feed's rows (by batch_id), cleared when a batch is reloaded.
     public var extraTargets: [String] = []
     /// The spec file, for messages.
@@ -43,7 +49,7 @@ public struct FeedSpec: Sendable {
 
 /// How a file is written.
 public struct InputFormat: Sendable {
-    public enum Format: String, Sendable { case csv, jsonl }
+    public enum Format: String, Sendable, CaseIterable { case csv, jsonl, json, xlsx }
     public enum Delimiter: Sendable, Equatable { case auto, byte(UInt8) }
     public enum Encoding: Sendable, Equatable { case auto, fixed(TextEncoding) }
 
@@ -55,6 +61,16 @@ public struct InputFormat: Sendable {
     public var numbers: ExactDecimal.Style = .dutch
     public var dateFormat = DateFormat("dd-mm-yyyy")!   // swiftlint:disable:this force_unwrapping
     public var maxFieldBytes = 1 << 20
+    /// Values that mean "no value" in every column (`NULL`, `.`, `-`); compared after trimming.
+    public var nullTokens: [String] = []
+    /// Whether leading and trailing spaces are removed from values (also inside quotes).
+    public var trim = true
+    /// The line (CSV) or row (xlsx) the header is on; lines above it are titles and are skipped.
+    public var headerRow = 1
+    /// The worksheet of an xlsx file: its name, or its number (1 = first).
+    public var sheet: String?
+    /// Values captured from the file's name: placeholder name → regular expression with one group.
+    public var fileFields: [String: String] = [:]
 
     public init() {}
 }
@@ -98,8 +114,86 @@ public struct ColumnSpec: Sendable {
     public var scrub = false
     /// Kept in staging for `after_merge`, not inserted into the target.
     public var stageOnly = false
+    /// Values that mean "no value" for this column (besides the input's `null` tokens).
+    public var nullTokens: [String] = []
+    /// Whether leading and trailing spaces are removed (nil: the input's `trim`).
+    public var trim: Bool?
+    /// Value mapping, applied after trimming (keys compared exactly, then ignoring case and spaces).
+    public var map: [String: String]?
+    /// What happens to a value `map` does not list.
+    public var unmapped: Unmapped = .reject
+    /// How a value with more decimals than the column keeps is rounded; nil: it is a reject.
+    public var round: ExactDecimal.Rounding?
+    /// Smallest and largest value accepted (dates, whole numbers, decimals), as written in the spec.
+    public var min: String?
+    public var max: String?
+    /// A value built from other fields and the file name: `"{SUBSIDIEJAAR}-12-31"`.
+    public var template: Template?
 
     public init(name: String) { self.name = name }
+}
+
+/// What `map` does with a value it does not list.
+public enum Unmapped: String, Sendable, CaseIterable {
+    /// The row is rejected.
+    case reject
+    /// The value is kept as it is.
+    case keep
+    /// The column's `default` is used.
+    case `default`
+}
+
+/// A value assembled from literal text and `{placeholders}`: a field of the record (by header name
+/// or JSON key), or a value captured from the file's name (`input.file_fields`).
+public struct Template: Sendable, Equatable {
+    public enum Part: Sendable, Equatable { case text(String), field(String) }
+    public var parts: [Part]
+    public var text: String
+
+    /// Parses `"{SUBSIDIEJAAR}-12-31"`; nil when braces do not pair up.
+    public init?(_ text: String) {
+        self.text = text
+        parts = []
+        var literal = ""
+        var rest = Substring(text)
+        while let c = rest.first {
+            rest.removeFirst()
+            if c == "{" {
+                guard let close = rest.firstIndex(of: "}") else { return nil }
+                let name = String(rest[..<close]).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty, !name.contains("{") else { return nil }
+                if !literal.isEmpty { parts.append(.text(literal)); literal = "" }
+                parts.append(.field(name))
+                rest = rest[rest.index(after: close)...]
+            } else if c == "}" {
+                return nil
+            } else {
+                literal.append(c)
+            }
+        }
+        if !literal.isEmpty { parts.append(.text(literal)) }
+    }
+
+    /// The field names it uses.
+    public var fields: [String] { parts.compactMap { if case .field(let f) = $0 { f } else { nil } } }
+}
+
+/// A row filter: rows whose field fails it are skipped (counted, never rejected).
+public struct RowFilter: Sendable {
+    public enum Test: Sendable { case oneOf([String]), noneOf([String]), notEmpty, matches(String) }
+    /// The source field (header name or JSON key).
+    public var field: String
+    public var test: Test
+}
+
+/// Wide → long: each header column whose name matches `match` becomes a row of its own.
+public struct Unpivot: Sendable {
+    /// A regular expression over header names; its named groups become fields of the new rows.
+    public var match: String
+    /// The name of the field that holds the matched column's value.
+    public var value: String
+    /// Whether a row is made for an empty cell.
+    public var keepEmpty = false
 }
 
 /// Personal data a column holds, and what is done with it.

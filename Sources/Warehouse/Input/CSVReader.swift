@@ -31,7 +31,8 @@ public final class CSVReader {
     private var chunk: [UInt8] = []
     private var position = 0
     private var atEOF = false
-    private var line = 1
+    /// The physical line the next record starts on (1-based).
+    public private(set) var line = 1
     private var pendingLF = false   // a CR ended the previous record; skip one LF
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
@@ -66,6 +67,27 @@ public final class CSVReader {
         chunk = [UInt8](data)
         position = 0
         return true
+    }
+
+    /// Skips one physical line as it stands (quotes are not interpreted: title lines above a header
+    /// may hold anything). False at the end of the file.
+    public func skipLine() throws -> Bool {
+        while true {
+            if position >= chunk.count {
+                guard try refill() else { return false }
+            }
+            let b = chunk[position]
+            position += 1
+            if pendingLF {
+                pendingLF = false
+                if b == 0x0A { continue }
+            }
+            if b == 0x0A || b == 0x0D {
+                pendingLF = b == 0x0D
+                line += 1
+                return true
+            }
+        }
     }
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterQuote }

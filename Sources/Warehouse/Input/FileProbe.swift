@@ -13,9 +13,7 @@ struct FileProbe {
 
     init(path: String, input: InputFormat) throws {
         self.path = path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw WarehouseError(.missingFile, "\(path): cannot open the file")
-        }
+        let handle = try openForReading(path)
         defer { try? handle.close() }
         var hasher = SHA256()
         var first: [UInt8] = []
@@ -28,6 +26,7 @@ struct FileProbe {
         self.size = size
         sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: path)
         let sample = first.dropFirst(bomLength)
         switch input.encoding {
         case .fixed(let e): encoding = e
@@ -36,6 +35,37 @@ struct FileProbe {
         switch input.delimiter {
         case .byte(let b): delimiter = b
         case .auto: delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
+        }
+    }
+
+    /// Refuses, before anything is stored, a file that is not what the spec reads: a workbook given
+    /// to a text spec (or the reverse), a JSON array given to `jsonl`, UTF-16, binary data.
+    static func refuseWrongKind(_ first: [UInt8], bomLength: Int, input: InputFormat, path: String) throws {
+        func refuse(_ why: String) -> WarehouseError {
+            WarehouseError(.invalidInput, "\(path): \(why); the file is refused, nothing loaded")
+        }
+        let zip = first.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        if input.format == .xlsx {
+            if !zip { throw refuse("not an Excel workbook (.xlsx files are ZIP archives; this one does not start like one)") }
+            return
+        }
+        if zip { throw refuse("an Excel workbook or other ZIP archive, not \(input.format.rawValue) text: use format: xlsx") }
+        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
+            throw refuse("UTF-16 text: save it as UTF-8 (or Windows-1252) and load it again")
+        }
+        if first.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw refuse("an old Excel (.xls) or other OLE file: save it as .xlsx or CSV") }
+        if first.starts(with: Array("%PDF".utf8)) { throw refuse("a PDF document, not data") }
+        // A stray NUL in a field is a row reject; text that is a tenth NUL is not text at all.
+        let head = first.prefix(4096)
+        if head.count >= 16, head.lazy.filter({ $0 == 0 }).count * 10 > head.count {
+            throw refuse("binary data (many NUL bytes near the start), not \(input.format.rawValue) text")
+        }
+        let firstSignificant = first.dropFirst(bomLength).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        if input.format == .jsonl, firstSignificant == UInt8(ascii: "[") {
+            throw refuse("a JSON array ([ … ]), not JSON Lines: use format: json")
+        }
+        if input.format == .json, firstSignificant == UInt8(ascii: "{") {
+            throw refuse("JSON objects, not a JSON array: one object per line is format: jsonl")
         }
     }
 

@@ -1,57 +1,42 @@
 import Foundation
 import Postgres
 
-/// JSON Lines records: one object per line; a spec column's source is a key or a dotted path.
-struct JSONLinesSource: RecordSource {
-    let reader: CSVReader
+/// The fields a spec reads from JSON objects: keys or dotted paths, in a fixed order; keys it does
+/// not declare are noted (never stored). Shared by JSON Lines and JSON array input.
+struct JSONObjectFields {
     let header: [String]
-    let headerFromFile = false
-    let file: String
-    var bytesRead: Int { reader.bytesRead }
     private let declared: Set<String>
     private var seenUndeclared = Set<String>()
     var undeclared: [String] { seenUndeclared.sorted() }
 
-    init(file: String, spec: FeedSpec) throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            throw WarehouseError(.missingFile, "\(file): cannot open the file")
-        }
-        self.file = file
-        // Lines are split by the CSV reader with a delimiter and quote that never occur (NUL):
-        // a JSON string cannot hold a raw newline, so one physical line is one record.
-        reader = CSVReader(handle: handle, delimiter: 0x00, quote: 0x00, maxFieldBytes: spec.input.maxFieldBytes)
+    init(spec: FeedSpec) {
         var names: [String] = []
         for column in spec.columns {
-            names += column.sources
+            names += column.sources + (column.template?.fields.filter { spec.input.fileFields[$0] == nil } ?? [])
             if case .debitMinusCredit(let d, let c) = column.transform { names += d + c }
         }
+        names += spec.filters.map(\.field)
         var seen = Set<String>()
         header = names.filter { seen.insert($0).inserted }
         declared = seen
     }
 
-    mutating func next() throws -> SourceRecord? {
-        guard let record = try reader.next() else { return nil }
-        let bytes = record.raw
-        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: bytes, rawEncoding: .utf8)
-        if let problem = record.problem, problem.reason.hasPrefix("field longer") {
-            out.problem = (nil, nil, "line longer than the limit")
-            return out
-        }
+    /// Decodes one object's bytes into `out.fields`, or sets `out.problem`.
+    mutating func fill(_ out: inout SourceRecord, _ bytes: [UInt8], expected: String) {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             out.problem = (nil, nil, "not valid UTF-8")
-            return out
+            return
         }
         let object: JSONValue
         do {
             object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
-            out.problem = (nil, String(out.raw.prefix(200)), "malformed JSON: expected one object per line")
-            return out
+            out.problem = (nil, String(out.raw.prefix(200)), "malformed JSON: expected \(expected)")
+            return
         }
         guard case .object(let top) = object else {
             out.problem = (nil, String(out.raw.prefix(200)), "expected a JSON object")
-            return out
+            return
         }
         if seenUndeclared.count < 100 { noteUndeclared(top, prefix: "") }
         for key in header {
@@ -61,19 +46,21 @@ struct JSONLinesSource: RecordSource {
             }
             switch value {
             case nil, .null?: out.fields.append(nil)
-            case .string(let s)?: out.fields.append(s)
+            case .string(let s)?:
+                if s.utf8.contains(0) {
+                    out.problem = (key, nil, "NUL character (\\u0000) in \(key): text cannot hold it")
+                    return
+                }
+                out.fields.append(s)
             case .number(let n)?: out.fields.append(n)
             case .bool(let b)?: out.fields.append(b ? "true" : "false")
             case .object?, .array?:
                 out.problem = (key, nil, "expected a text, number or boolean value at \(key)")
-                return out
+                return
             }
         }
-        return out
     }
-}
 
-extension JSONLinesSource {
     /// Records the leaf keys (dotted paths) the spec does not declare.
     private mutating func noteUndeclared(_ object: [String: JSONValue], prefix: String) {
         for (key, value) in object {
@@ -85,6 +72,35 @@ extension JSONLinesSource {
                 seenUndeclared.insert(path)
             }
         }
+    }
+}
+
+/// JSON Lines records: one object per line; a spec column's source is a key or a dotted path.
+struct JSONLinesSource: RecordSource {
+    let reader: CSVReader
+    var fields: JSONObjectFields
+    var header: [String] { fields.header }
+    let headerFromFile = false
+    var bytesRead: Int { reader.bytesRead }
+    var undeclared: [String] { fields.undeclared }
+
+    init(file: String, spec: FeedSpec) throws {
+        let handle = try openForReading(file)
+        // Lines are split by the CSV reader with a delimiter and quote that never occur (NUL):
+        // a JSON string cannot hold a raw newline, so one physical line is one record.
+        reader = CSVReader(handle: handle, delimiter: 0x00, quote: 0x00, maxFieldBytes: spec.input.maxFieldBytes)
+        fields = JSONObjectFields(spec: spec)
+    }
+
+    mutating func next() throws -> SourceRecord? {
+        guard let record = try reader.next() else { return nil }
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: .utf8, valueLabel: nil)
+        if let problem = record.problem, problem.reason.hasPrefix("field longer") {
+            out.problem = (nil, nil, "line longer than the limit")
+            return out
+        }
+        fields.fill(&out, record.raw, expected: "one object per line")
+        return out
     }
 }
 

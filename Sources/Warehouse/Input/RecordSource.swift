@@ -9,6 +9,10 @@ struct SourceRecord {
     /// The record's bytes as they stood in the file; decoded only when a reject needs them.
     var rawBytes: [UInt8]
     var rawEncoding: TextEncoding
+    /// For a row made by `unpivot`: the field holding the value, and the column it came from.
+    var valueLabel: (index: Int, name: String)?
+    /// For a worksheet row: the sheet's name, so a field can be named by its cell (`Blad1!C12`).
+    var sheet: String?
 
     /// The record as text (for rejects).
     var raw: String {
@@ -40,14 +44,16 @@ struct CSVSource: RecordSource {
     var undeclared: [String] { [] }
 
     init(file: String, probe: FileProbe, input: InputFormat) throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            throw WarehouseError(.missingFile, "\(file): cannot open the file")
-        }
+        let handle = try openForReading(file)
         if probe.bomLength > 0 { _ = try handle.read(upToCount: probe.bomLength) }
         self.file = file
         reader = CSVReader(handle: handle, delimiter: probe.delimiter, quote: input.quote, maxFieldBytes: input.maxFieldBytes)
         encoding = probe.encoding
         headerFromFile = input.header
+        // Title lines above the header (header_row / skip_lines) are skipped, whatever they hold.
+        while reader.line < input.headerRow {
+            guard try reader.skipLine() else { break }
+        }
         if input.header {
             guard let first = try reader.next() else {
                 throw WarehouseError(.invalidInput, "\(file): the file is empty (no header line)")
@@ -71,7 +77,7 @@ struct CSVSource: RecordSource {
     mutating func next() throws -> SourceRecord? {
         guard let record = try reader.next() else { return nil }
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
-        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: encoding)
+        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: encoding, valueLabel: nil)
         if let problem = record.problem {
             out.problem = (name(problem.field - 1), nil, problem.reason)
             return out

@@ -10,6 +10,8 @@ public struct LoadResult: Sendable {
     public var rowsRejected = 0
     /// Rows outside the werkgebied, left out on purpose (only_werkgebied).
     public var rowsSkipped = 0
+    /// Rows a `where` filter left out.
+    public var rowsFiltered = 0
     public var bytes = 0
     public var seconds = 0.0
     /// The first rejects (all of them up to a limit), for printing.

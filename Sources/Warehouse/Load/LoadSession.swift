@@ -12,11 +12,14 @@ struct LoadSession {
     let gemeenten: [String: String]
     let privacy: PrivacyGuard
     let limit: RejectLimit
+    /// What the target's columns accept (numeric precision and scale, integer ranges, lengths).
+    let limits: [String: ColumnLimit]
 
     var rowsRead = 0
     var rowsWritten = 0
     var rowsLoaded = 0
     var rowsSkipped = 0
+    var rowsFiltered = 0
     var allRejects: [Reject] = []
     var dropped: [String] = []
     var replacements: [Replacement] = []
@@ -36,22 +39,18 @@ struct LoadSession {
         gemeenten = map
         privacy = try PrivacyGuard.fromEnvironment()
         limit = options.maxRejects ?? loader.spec.maxRejects
+        limits = try ColumnLimit.read(target: loader.spec.target, loader.connection)
     }
 
     /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
     /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
     mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
-        var source: any RecordSource = switch spec.input.format {
-        case .csv: try CSVSource(file: probe.path, probe: probe, input: spec.input)
-        case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
-        }
-        let converter = try RowConverter(spec: spec, header: source.headerFromFile ? source.header : (spec.input.format == .jsonl ? source.header : nil),
-                                         fieldCount: source.header.count, encoding: probe.encoding, gemeenten: gemeenten,
+        var source = try openRecordSource(probe: probe, spec: spec)
+        let converter = try RowConverter(spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
+                                         fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
                                          privacy: privacy, file: probe.path)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
-        let gemeenteColumn = spec.onlyWerkgebied ? spec.columns.firstIndex { $0.name == "gemeente_code" } : nil
-        let known = Set(gemeenten.values)
         var line = ""
         line.reserveCapacity(512)
         var chunk: [UInt8] = []
@@ -63,12 +62,12 @@ struct LoadSession {
                 try reject(Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: scrubbed(record.raw), reason: problem.reason))
                 continue
             }
-            switch converter.convert(record.fields) {
-            case .success(let values):
-                if let g = gemeenteColumn, !known.contains(values[g] ?? "") {
-                    rowsSkipped += 1
-                    continue
-                }
+            switch converter.convert(record) {
+            case .skip(.outsideWerkgebied):
+                rowsSkipped += 1
+            case .skip(.filtered):
+                rowsFiltered += 1
+            case .row(let values):
                 line.removeAll(keepingCapacity: true)
                 for i in kept {
                     CopyText.escape(values[i], into: &line)
@@ -84,7 +83,7 @@ struct LoadSession {
                     chunk.removeAll(keepingCapacity: true)
                     chunkCount = 0
                 }
-            case .failure(let e):
+            case .reject(let e):
                 try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: scrubbed(record.raw), reason: e.reason))
             }
             if rowsRead % 4096 == 0 {
@@ -159,6 +158,8 @@ struct LoadSession {
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }
+        if rowsFiltered > 0 { details["skipped_by_where"] = String(rowsFiltered) }
+        if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         try connection.execute("""
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
@@ -186,6 +187,9 @@ struct LoadSession {
         }.sorted { $0.batchID < $1.batchID }
     }
 
+    /// The gemeenten rows were kept for (only_werkgebied feeds): a file is loaded again once this changes.
+    var werkgebied: String { Set(gemeenten.values).sorted().joined(separator: ",") }
+
     static func json(_ dict: [String: String]) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
@@ -198,6 +202,7 @@ struct LoadSession {
         result.rejects = Array(allRejects.prefix(options.keepRejects))
         result.droppedColumns = dropped
         result.rowsSkipped = rowsSkipped
+        result.rowsFiltered = rowsFiltered
         result.personalData = privacy.counts
         result.replaced = replacements
         if result.status == .dryRun { result.rowsLoaded = rowsWritten }

@@ -51,10 +51,17 @@ public final class Loader {
         }
 
         try BatchJanitor.failAbandoned(connection)
-        let previous = try connection.scalar(
-            "select batch_id from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded' order by batch_id desc limit 1",
-            [spec.name, probe.sha256], as: Int64.self)
-        if let previous, !options.force {
+        // For a national file (only_werkgebied), "already loaded" holds only for the same werkgebied:
+        // once a gemeente is added, the file is loaded again by itself, replacing the earlier batch.
+        let found = try connection.execute("""
+            select batch_id, not $3 or details->>'werkgebied' is not distinct from
+                   (select string_agg(gemeente_code, ',' order by gemeente_code collate "C") from core.gemeente)
+            from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded'
+            order by batch_id desc limit 1
+            """, [spec.name, probe.sha256, spec.onlyWerkgebied]).first
+        let previous: Int64? = try found?.decode(0)
+        let sameWerkgebied = try found?.decode(1, as: Bool.self) ?? true
+        if let previous, !options.force, sameWerkgebied {
             result.status = .skipped
             result.batchID = previous
             result.message = "already loaded as batch \(previous)"
@@ -74,7 +81,7 @@ public final class Loader {
         do {
             try connection.withTransaction {
                 try connection.actAsOwner(local: true)
-                try session.loadInTransaction(replacing: options.force ? previous : nil)
+                try session.loadInTransaction(replacing: previous)
             }
             session.merger?.dropStaging()
             session.fill(&result)

@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
 
-/// Turns the fields of one record into the typed values of a feed's target columns, or a reject.
-/// Built once per file from the spec and the file's header.
+/// Turns the fields of one record into the typed values of a feed's target columns, a reject, or
+/// a skip (a `where` filter, a row outside the werkgebied). Built once per file from the spec, the
+/// file's header and the target's column types.
 struct RowConverter {
     /// Where a target column's value comes from in the file.
     enum Binding {
@@ -10,16 +11,50 @@ struct RowConverter {
         case debitCredit(Int, Int)
         case derived(Transform, Int)   // from another target column's value
         case constant(String)
+        case template([TemplatePart])
         case absent
     }
 
+    enum TemplatePart {
+        case text(String)
+        case field(Int)
+    }
+
+    /// Why a row was left out on purpose.
+    enum Skip { case outsideWerkgebied, filtered }
+
+    /// What became of one record.
+    enum Outcome {
+        case row([String?])
+        case reject(ValueError)
+        case skip(Skip)
+    }
+
+    /// A `where` filter bound to a field.
+    struct BoundFilter {
+        let index: Int
+        let test: RowFilter.Test
+        let values: Set<String>
+        let regex: NSRegularExpression?
+    }
+
     let spec: FeedSpec
-    let encoding: TextEncoding
     let bindings: [Binding]
     let fieldNames: [String]
     let gemeenten: [String: String]
+    let knownGemeenten: Set<String>
     let patterns: [NSRegularExpression?]
     let allowed: [[String: String]?]
+    let maps: [[String: String]?]
+    let nullTokens: [Set<String>]
+    let trims: [Bool]
+    let limits: [ColumnLimit?]
+    let bounds: [(min: String?, max: String?)]
+    let filters: [BoundFilter]
+    /// Columns in the order they are computed: the gemeente (and what it derives from) first, so a
+    /// row outside the werkgebied is skipped before anything else of it is converted.
+    let order: [Int]
+    let gemeenteIndex: Int?
     let privacy: PrivacyGuard?
 
     /// Normalises a header name: lowercase, no whitespace, no BOM.
@@ -29,11 +64,11 @@ struct RowConverter {
 
     /// Binds spec columns to file columns by header name. Throws (the file is refused) when a
     /// required column is missing.
-    init(spec: FeedSpec, header: [String]?, fieldCount: Int, encoding: TextEncoding, gemeenten: [String: String],
-         privacy: PrivacyGuard?, file: String) throws {
+    init(spec: FeedSpec, header: [String]?, fieldCount: Int, gemeenten: [String: String],
+         limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String) throws {
         self.spec = spec
-        self.encoding = encoding
         self.gemeenten = gemeenten
+        knownGemeenten = Set(gemeenten.values)
         self.privacy = privacy
         let names = header ?? (1...max(fieldCount, 1)).map(String.init)
         fieldNames = names
@@ -43,9 +78,24 @@ struct RowConverter {
             for s in sources { if let i = index[RowConverter.normalize(s)] { return i } }
             return nil
         }
+        let fileValues = try RowConverter.fileValues(spec.input.fileFields, file: file)
         var bindings: [Binding] = []
         var missing: [String] = []
         for column in spec.columns {
+            if let template = column.template {
+                var parts: [TemplatePart] = []
+                for part in template.parts {
+                    switch part {
+                    case .text(let t): parts.append(.text(t))
+                    case .field(let name):
+                        if let v = fileValues[name] { parts.append(.text(v)) }
+                        else if let i = find([name]) { parts.append(.field(i)) }
+                        else { missing.append("\(name) (for \(column.name): \(template.text))") }
+                    }
+                }
+                bindings.append(.template(parts))
+                continue
+            }
             switch column.transform {
             case .debitMinusCredit(let debit, let credit):
                 if let d = find(debit), let c = find(credit) { bindings.append(.debitCredit(d, c)) }
@@ -68,28 +118,73 @@ struct RowConverter {
                 }
             }
         }
+        var filters: [BoundFilter] = []
+        for filter in spec.filters {
+            guard let i = find([filter.field]) else { missing.append("\(filter.field) (for where)"); continue }
+            var values = Set<String>(), regex: NSRegularExpression?
+            switch filter.test {
+            case .oneOf(let v), .noneOf(let v): values = Set(v.map(RowConverter.normalize))
+            case .matches(let p): regex = try? NSRegularExpression(pattern: "^(?:" + p + ")$")
+            case .notEmpty: break
+            }
+            filters.append(BoundFilter(index: i, test: filter.test, values: values, regex: regex))
+        }
         if !missing.isEmpty {
-            throw WarehouseError(.invalidInput, "\(file):1: header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (header: \(names.joined(separator: "|")))")
+            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (header: \(names.joined(separator: "|")))")
         }
         self.bindings = bindings
+        self.filters = filters
         patterns = spec.columns.map { c in c.pattern.flatMap { try? NSRegularExpression(pattern: "^(?:" + $0 + ")$") } }
         // Exact spellings first (the common case needs no normalising), then normalised ones.
-        allowed = spec.columns.map { c in
-            c.allowed.map { Dictionary($0.flatMap { [($0, $0), (RowConverter.normalize($0), $0)] }, uniquingKeysWith: { a, _ in a }) }
+        func lookup(_ pairs: [(String, String)]) -> [String: String] {
+            Dictionary(pairs.flatMap { [($0.0, $0.1), (RowConverter.normalize($0.0), $0.1)] }, uniquingKeysWith: { a, _ in a })
         }
+        allowed = spec.columns.map { c in c.allowed.map { lookup($0.map { ($0, $0) }) } }
+        maps = spec.columns.map { c in c.map.map { lookup($0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) } }
+        nullTokens = spec.columns.map { Set(spec.input.nullTokens + $0.nullTokens) }
+        trims = spec.columns.map { $0.trim ?? spec.input.trim }
+        self.limits = spec.columns.map { $0.stageOnly ? nil : limits[$0.name] }
+        bounds = spec.columns.map { c in
+            c.type == .date ? (c.min ?? "1900-01-01", c.max ?? "2100-12-31") : (c.min, c.max)
+        }
+        let g = spec.columns.firstIndex { $0.name == "gemeente_code" && !$0.stageOnly }
+        gemeenteIndex = g
+        var first: [Int] = []
+        var next = g
+        while let i = next, !first.contains(i) {
+            first.insert(i, at: 0)
+            if case .derived(_, let j) = bindings[i] { next = j } else { next = nil }
+        }
+        order = first + spec.columns.indices.filter { !first.contains($0) }
+    }
+
+    /// The values `input.file_fields` captures from the file's name.
+    static func fileValues(_ fields: [String: String], file: String) throws -> [String: String] {
+        let name = (file as NSString).lastPathComponent
+        var values: [String: String] = [:]
+        for (key, pattern) in fields {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                  let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                  let r = Range(m.range(at: 1), in: name) else {
+                throw WarehouseError(.invalidInput, "\(file): the file name does not match file_fields.\(key) '\(pattern)'; the file is refused, nothing loaded")
+            }
+            values[key] = String(name[r])
+        }
+        return values
     }
 
     /// File columns the spec does not use (reported as dropped: they are never stored).
     var unusedFields: [String] {
-        var used = Set<Int>()
+        var used = Set(filters.map(\.index))
         for b in bindings {
             switch b {
             case .field(let i): used.insert(i)
             case .debitCredit(let d, let c): used.insert(d); used.insert(c)
+            case .template(let parts): for case .field(let i) in parts { used.insert(i) }
             default: break
             }
         }
-        return fieldNames.enumerated().filter { !used.contains($0.offset) }.map(\.element)
+        return fieldNames.enumerated().filter { !used.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
     }
 
     /// Failure of one value.
@@ -100,28 +195,38 @@ struct RowConverter {
     }
 
     /// Converts one record's fields (already decoded) to target values (nil = NULL).
-    func convert(_ fields: [String?]) -> Result<[String?], ValueError> {
+    func convert(_ record: SourceRecord) -> Outcome {
+        let fields = record.fields
+        func name(_ f: Int) -> String {
+            if let label = record.valueLabel, label.index == f { return label.name }
+            if let sheet = record.sheet { return "\(fieldNames[f]) (\(XLSXSource.cellName(sheet, f, record.line)))" }
+            return fieldNames[f]
+        }
+        for filter in filters where !passes(filter, f: filter.index < fields.count ? fields[filter.index] : nil) {
+            return .skip(.filtered)
+        }
         var values = [String?](repeating: nil, count: spec.columns.count)
-        for (i, column) in spec.columns.enumerated() {
+        for i in order {
+            let column = spec.columns[i]
             let fileColumn: String?
             var raw: String?
             switch bindings[i] {
             case .field(let f):
-                fileColumn = fieldNames[f]
+                fileColumn = name(f)
                 raw = f < fields.count ? fields[f] : nil
             case .debitCredit(let d, let c):
-                fileColumn = fieldNames[d] + "/" + fieldNames[c]
-                let debit = d < fields.count ? fields[d]?.trimmedSpaces() : nil
-                let credit = c < fields.count ? fields[c]?.trimmedSpaces() : nil
-                if (debit ?? "").isEmpty && (credit ?? "").isEmpty {
+                fileColumn = name(d) + "/" + name(c)
+                let debit = clean(d < fields.count ? fields[d] : nil, i)
+                let credit = clean(c < fields.count ? fields[c] : nil, i)
+                if debit == nil && credit == nil {
                     raw = nil
                 } else {
                     let zero = ExactDecimal(units: 0, scale: 0)
-                    let dv = (debit ?? "").isEmpty ? zero : ExactDecimal.parse(debit ?? "", style: spec.input.numbers)
-                    let cv = (credit ?? "").isEmpty ? zero : ExactDecimal.parse(credit ?? "", style: spec.input.numbers)
-                    guard let dv else { return .failure(ValueError(column: fieldNames[d], raw: debit, reason: "expected an amount like 1.234,56")) }
-                    guard let cv else { return .failure(ValueError(column: fieldNames[c], raw: credit, reason: "expected an amount like 1.234,56")) }
-                    guard let diff = ExactDecimal.subtract(dv, cv) else { return .failure(ValueError(column: fileColumn, raw: nil, reason: "amount out of range")) }
+                    let dv = debit.map { ExactDecimal.parse($0, style: spec.input.numbers) } ?? zero
+                    let cv = credit.map { ExactDecimal.parse($0, style: spec.input.numbers) } ?? zero
+                    guard let dv else { return .reject(ValueError(column: name(d), raw: debit, reason: "expected an amount like 1.234,56")) }
+                    guard let cv else { return .reject(ValueError(column: name(c), raw: credit, reason: "expected an amount like 1.234,56")) }
+                    guard let diff = ExactDecimal.subtract(dv, cv) else { return .reject(ValueError(column: fileColumn, raw: nil, reason: "amount out of range")) }
                     raw = diff.description
                 }
             case .derived(let transform, let j):
@@ -130,6 +235,18 @@ struct RowConverter {
             case .constant(let v):
                 fileColumn = nil
                 raw = v
+            case .template(let parts):
+                fileColumn = column.template?.text
+                raw = ""
+                for part in parts {
+                    switch part {
+                    case .text(let t): raw? += t
+                    case .field(let f):
+                        guard let v = clean(f < fields.count ? fields[f] : nil, i) else { raw = nil; break }
+                        raw? += v
+                    }
+                    if raw == nil { break }
+                }
             case .absent:
                 fileColumn = nil
                 raw = nil
@@ -138,16 +255,38 @@ struct RowConverter {
                 if case .debitCredit = bindings[i] { return true } else { return false }
             }()) {
             case .success(let v): values[i] = v
-            case .failure(let e): return .failure(e)
+            case .failure(let e):
+                if i == gemeenteIndex && spec.onlyWerkgebied && e.reason.hasPrefix("unknown gemeente") { return .skip(.outsideWerkgebied) }
+                return .reject(e)
+            }
+            if i == gemeenteIndex, let code = values[i], !knownGemeenten.contains(code) {
+                if spec.onlyWerkgebied { return .skip(.outsideWerkgebied) }
+                return .reject(ValueError(column: fileColumn ?? column.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
             }
         }
-        return .success(values)
+        return .row(values)
+    }
+
+    /// A value with the column's trimming and null tokens applied; nil when there is none.
+    private func clean(_ raw: String?, _ index: Int) -> String? {
+        guard var text = raw else { return nil }
+        if trims[index] { text = text.trimmedSpaces() }
+        if text.isEmpty || (!nullTokens[index].isEmpty && nullTokens[index].contains(text)) { return nil }
+        return text
+    }
+
+    private func passes(_ filter: BoundFilter, f raw: String?) -> Bool {
+        let value = raw?.trimmedSpaces() ?? ""
+        switch filter.test {
+        case .notEmpty: return !value.isEmpty && !spec.input.nullTokens.contains(value)
+        case .oneOf: return filter.values.contains(RowConverter.normalize(value))
+        case .noneOf: return !filter.values.contains(RowConverter.normalize(value))
+        case .matches: return filter.regex?.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        }
     }
 
     private func convertValue(_ raw: String?, column: ColumnSpec, index: Int, fileColumn: String?, alreadyNumeric: Bool) -> Result<String?, ValueError> {
-        var text = raw?.trimmedSpaces()
-        if text?.isEmpty ?? true { text = column.defaultValue }
-        guard var value = text, !value.isEmpty else {
+        guard var value = clean(raw, index) ?? column.defaultValue, !value.isEmpty else {
             if column.required {
                 return .failure(ValueError(column: fileColumn ?? column.name, raw: raw ?? "", reason: "required value \(column.name) is empty"))
             }
@@ -166,6 +305,17 @@ struct RowConverter {
                 return .success(pseudonym)
             }
         }
+        if let map = maps[index] {
+            if let mapped = map[value] ?? map[RowConverter.normalize(value)] {
+                value = mapped
+            } else {
+                switch column.unmapped {
+                case .keep: break
+                case .default: value = column.defaultValue ?? value
+                case .reject: return fail("'\(value)' is not in the column's map (\(column.map?.keys.sorted().joined(separator: ", ") ?? ""))")
+                }
+            }
+        }
         switch column.transform {
         case .lowercase: value = value.lowercased()
         case .uppercase: value = value.uppercased()
@@ -176,6 +326,7 @@ struct RowConverter {
             value = code
         default: break
         }
+        let limit = limits[index]
         switch column.type {
         case .text:
             if column.scrub, let privacy { value = privacy.scrub(value) }
@@ -183,20 +334,48 @@ struct RowConverter {
             value = value.uppercased()
             if value.utf8.contains(0x20) { value.removeAll { $0 == " " } }
         case .int:
-            guard let n = Int64(value) else { return fail("expected a whole number") }
+            let n: Int64
+            if let plain = Int64(value) {
+                n = plain
+            } else if let d = ExactDecimal.parse(value, style: alreadyNumeric ? .plain : spec.input.numbers), let whole = d.rescaled(to: 0) {
+                n = whole.units
+            } else {
+                return fail("expected a whole number")
+            }
+            if let range = limit?.intRange, !range.contains(n) {
+                return fail("\(n) is out of range for \(limit?.typeName ?? "the column") (\(range.lowerBound) to \(range.upperBound))")
+            }
+            if let min = bounds[index].min.flatMap({ Int64($0) }), n < min { return fail("\(n) is below the minimum \(min)") }
+            if let max = bounds[index].max.flatMap({ Int64($0) }), n > max { return fail("\(n) is above the maximum \(max)") }
             value = String(n)
         case .decimal:
             let style = alreadyNumeric ? ExactDecimal.Style.plain : spec.input.numbers
             guard var d = ExactDecimal.parse(value, style: style) else {
                 return fail(style.decimal == UInt8(ascii: ",") ? "expected a number like 1.234,56" : "expected a number like 1234.56")
             }
-            if let scale = column.scale {
-                guard let r = d.rescaled(to: scale) else { return fail("more than \(scale) decimals") }
-                d = r
+            if let scale = [column.scale, limit?.scale].compactMap({ $0 }).min() {
+                if let mode = column.round, let r = d.rounded(to: scale, mode) {
+                    d = r
+                } else if let r = d.rescaled(to: scale) {
+                    d = r
+                } else {
+                    return fail("more than \(scale) decimals\(column.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round")
+                }
+            }
+            if let precision = limit?.precision, let scale = limit?.scale, d.integerDigits > precision - scale {
+                return fail("out of range for \(limit?.typeName ?? "numeric"): at most \(precision - scale) digits before the decimal point")
+            }
+            if let min = bounds[index].min.flatMap({ ExactDecimal.parse($0, style: .plain) }), let diff = ExactDecimal.subtract(d, min), diff.units < 0 {
+                return fail("below the minimum \(min)")
+            }
+            if let max = bounds[index].max.flatMap({ ExactDecimal.parse($0, style: .plain) }), let diff = ExactDecimal.subtract(d, max), diff.units > 0 {
+                return fail("above the maximum \(max)")
             }
             value = d.description
         case .date:
             guard let date = spec.input.dateFormat.parse(value) else { return fail("expected a date \(spec.input.dateFormat.text)") }
+            if let min = bounds[index].min.flatMap({ CalendarDate(iso: $0) }), date < min { return fail("\(date) is before \(min), not a plausible date") }
+            if let max = bounds[index].max.flatMap({ CalendarDate(iso: $0) }), date > max { return fail("\(date) is after \(max), not a plausible date") }
             value = date.description
         case .bool:
             switch value.lowercased() {
@@ -204,6 +383,9 @@ struct RowConverter {
             case "nee", "n", "no", "false", "f", "0", "onwaar": value = "f"
             default: return fail("expected ja/nee")
             }
+        }
+        if let maxLength = limit?.maxLength, value.count > maxLength {
+            return fail("longer than \(maxLength) characters (the column is \(limit?.typeName ?? "varchar"))")
         }
         if let allowedValues = allowed[index] {
             guard let canonical = allowedValues[value] ?? allowedValues[RowConverter.normalize(value)] else {

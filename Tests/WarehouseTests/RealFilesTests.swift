@@ -1,0 +1,127 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+@testable import Warehouse
+
+/// Files shaped like what gemeenten, BZK, CBS and partners publish (Tests/Fixtures/real, made by
+/// scripts/make-real-fixtures.py), each loaded with a spec written from docs/feeds.md. Expected
+/// figures are computed here from the files themselves, independently of the loader.
+@Suite struct RealFilesTests {
+    static let dir = packageRoot().appendingPathComponent("Tests/Fixtures/real")
+    static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    static func spec(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
+    static func lines(_ name: String, encoding: String.Encoding = .utf8) throws -> [[String]] {
+        try String(contentsOfFile: path(name), encoding: encoding).split(whereSeparator: \.isNewline).map {
+            $0.split(separator: name.hasSuffix(".csv") && !name.contains("leefbaarometer") ? ";" : ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+    static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+    static func text(_ d: Decimal) -> String { NSDecimalNumber(decimal: d).stringValue }
+
+    @Test func subsidyRegisterWithNullsTimestampsAndAYearColumn() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let result = try load(db, specText: try Self.spec("subsidies.yaml"), file: Self.path("subsidieregister-assen.csv"))
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsRejected == 0)
+            // Independent: granted, non-NULL amounts per SUBSIDIEJAAR.
+            let rows = try Self.lines("subsidieregister-assen.csv").dropFirst()
+            var expected: [String: Decimal] = [:]
+            var kept = 0
+            for r in rows where r[8] == "Verleend" && r[7] != "NULL" {
+                expected[r[1], default: 0] += Self.decimal(r[7]) ?? 0
+                kept += 1
+            }
+            #expect(result.rowsLoaded == kept)
+            #expect(result.rowsFiltered == rows.count - kept)
+            for (year, sum) in expected {
+                let loaded = try db.scalar("select sum(amount)::text from core.spending where year = $1::int and journal = 'SUB'", [year], as: String.self)
+                #expect(loaded.flatMap(Self.decimal) == sum, "\(year): \(loaded ?? "-") vs \(sum)")
+                #expect(try db.scalar("select count(*) from core.spending where year = $1::int and booking_date <> make_date($1::int, 12, 31)", [year], as: Int.self) == 0)
+            }
+            #expect(try db.scalar("select string_agg(distinct inzet_level || '/' || category, ',' order by inzet_level || '/' || category) from core.spending", as: String.self)
+                    == "basis/bijdragen,basis/initiatieven,plus/projecten")
+            // A spec with no hooks: the report aggregate has its rows right away.
+            #expect(try ReplaceScopeTests.summaryMatches(db))
+            #expect(try db.scalar("select sum(amount)::text from rpt.spending_summary", as: String.self).flatMap(Self.decimal) == expected.values.reduce(0, +))
+        }
+    }
+
+    @Test func leefbaarometer30ExportAsPublishedLoadsWithTheShippedFeed() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let result = try load(db, feed: "leefbaarometer", file: Self.path("leefbaarometer-3.0-buurten.csv"))
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsRejected == 0)
+            let rows = try Self.lines("leefbaarometer-3.0-buurten.csv").dropFirst()
+            let werkgebied = ["0106", "1731", "0085", "1690", "1701", "0118", "0119", "1699"]
+            let inside = rows.filter { werkgebied.contains(String($0[1].dropFirst(2).prefix(4))) }
+            #expect(result.rowsLoaded == inside.count)
+            #expect(result.rowsSkipped == rows.count - inside.count)
+            // Declared rounding (round: half-even) to the column's 4 decimals, computed here with Foundation.
+            for (column, index) in [("lbm", 5), ("afw", 6), ("onv", 8), ("won", 11)] {
+                var sum = Decimal(0)
+                for r in inside {
+                    var value = Self.decimal(r[index]) ?? 0, rounded = Decimal()
+                    NSDecimalRound(&rounded, &value, 4, .bankers)
+                    sum += rounded
+                }
+                let loaded = try db.scalar("select sum(\(column))::text from core.leefbaarometer_score", as: String.self)
+                #expect(loaded.flatMap(Self.decimal) == sum, "\(column): \(loaded ?? "-") vs \(sum)")
+            }
+            #expect(inside.contains { $0[8].contains("e-") })
+        }
+    }
+
+    @Test func leefbaarometer20WorkbookLongAndWideSheets() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let lang = try load(db, specText: try Self.spec("leefbaarometer2-lang.yaml"), file: Self.path("leefbaarometer-2.0.xlsx"))
+            let breed = try load(db, specText: try Self.spec("leefbaarometer2-breed.yaml"), file: Self.path("leefbaarometer-2.0.xlsx"))
+            #expect(lang.status == .loaded && breed.status == .loaded, "\(lang.message ?? "") \(breed.message ?? "")")
+            #expect(lang.rowsRejected == 0 && breed.rowsRejected == 0)
+            let twin = try Self.lines("leefbaarometer-2.0-twin.csv").dropFirst()
+            let outside = ["BU0363", "BU0599", "BU0014"]
+            for sheet in ["Lang", "Breed"] {
+                let values = twin.filter { $0[0] == sheet && !outside.contains(String($0[1].prefix(6))) }
+                let sum = values.reduce(Decimal(0)) { $0 + (Self.decimal($1[4]) ?? 0) }
+                let years = sheet == "Lang" ? "(2002, 2008)" : "(2012, 2014, 2016)"
+                let loaded = try db.execute("select count(*), sum(value)::text from core.leefbaarometer2_score where edition_year in \(years)").first
+                #expect(try loaded?.decode(0, as: Int.self) == values.count, "\(sheet)")
+                #expect(Self.decimal(try loaded?.decode(1, as: String.self) ?? "") == sum, "\(sheet)")
+            }
+            // Values kept exactly as published (17 significant digits).
+            let first = try #require(twin.first { $0[0] == "Lang" })
+            #expect(try db.scalar("select value::text from core.leefbaarometer2_score where area_code = $1 and edition_year = $2::int and dimension = lower($3)",
+                                  [first[1], first[2], first[3]], as: String.self) == Self.decimal(first[4]).map(Self.text))
+            #expect(try db.scalar("select count(distinct dimension) from core.leefbaarometer2_score", as: Int.self) == 6)
+        }
+    }
+
+    @Test func jsonArrayOfClasses() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let result = try load(db, specText: try Self.spec("klassen.yaml"), file: Self.path("leefbaarometer-klassen.json"))
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsLoaded == 9)
+            #expect(result.droppedColumns == ["kleur"])
+            #expect(try db.scalar("select string_agg(class || ':' || name || ':' || coalesce(lower_bound::text, '-'), ',' order by class) from core.leefbaarometer_class where class in (1, 2, 9)", as: String.self)
+                    == "1:zeer onvoldoende:-,2:ruim onvoldoende:-0.3,9:uitstekend:0.2")
+            // Each object's line is where it opens (7 lines an object, the array's [ on line 1).
+            #expect(try db.scalar("select string_agg(source_line::text, ',' order by class) from core.leefbaarometer_class", as: String.self)
+                    == "2,9,16,23,30,37,44,51,58")
+        }
+    }
+
+    @Test func cbsKerncijfersWithTitleLinesAndTheYearInTheFileName() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let result = try load(db, specText: try Self.spec("kwb.yaml"), file: Self.path("kwb-2019.csv"))
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsRejected == 0)
+            let rows = try Self.lines("kwb-2019.csv", encoding: .windowsCP1252).dropFirst(4).map { $0.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) } }
+            let kept = rows.filter { ["Gemeente", "Wijk", "Buurt"].contains($0[2]) && ["0106", "1731"].contains(String($0[3].dropFirst(2).prefix(4))) }
+            #expect(result.rowsLoaded == kept.count)
+            #expect(result.rowsFiltered == 1)     // Nederland
+            #expect(try db.scalar("select count(*) || '/' || min(year) || '/' || max(year) from core.area", as: String.self) == "\(kept.count)/2019/2019")
+            #expect(try db.scalar("select level || ':' || coalesce(parent_code, '-') || ':' || name from core.area where area_code = 'BU17310101'", as: String.self)
+                    == "buurt:WK173101:Buurt 11")
+        }
+    }
+}
