@@ -33,6 +33,11 @@ import TestSupport
         Case(name: "too few fields", row: "01-03-2019;MEM;X;1;;;Assen", column: nil, reason: "expected 12 fields, found 7"),
         Case(name: "too many fields", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;;1,00;extra", column: nil, reason: "expected 12 fields, found 13"),
         Case(name: "stray character after a closing quote", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;\"tekst\"x;1,00", column: "Omschrijving", reason: "unexpected character after closing quote"),
+        Case(name: "implausible date", row: "31-12-9999;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "9999-12-31 is after 2100-12-31, not a plausible date"),
+        Case(name: "date in year 1", row: "01-01-0001;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "is before 1900-01-01"),
+        Case(name: "text after a date", row: "07-04-2021 rommel;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "expected a date"),
+        Case(name: "amount beyond numeric(14,2)", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;;1.000.000.000.000,00", column: "Bedrag", reason: "out of range for numeric(14,2): at most 12 digits"),
+        Case(name: "line number beyond integer", row: "01-03-2019;MEM;X;3000000000;;;Assen;;basis;;;1,00", column: "Regel", reason: "3000000000 is out of range for integer"),
         Case(name: "NUL byte", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;te\u{0}kst;1,00", column: "Omschrijving", reason: "NUL byte"),
     ]
 

@@ -28,9 +28,10 @@ public struct DateFormat: Sendable, Equatable {
         var separators: [UInt8] = []
         var index = 0
         var sawEnd = false
+        var time: [UInt8] = []
         let sep = separator.asciiValue ?? 0x2D
         for b in value.utf8 {
-            if sawEnd { continue }
+            if sawEnd { time.append(b); continue }
             if b >= 0x30 && b <= 0x39 {
                 let d = Int(b - 0x30)
                 switch index {
@@ -51,6 +52,7 @@ public struct DateFormat: Sendable, Equatable {
             }
         }
         guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
+        if sawEnd && !DateFormat.isTime(time) { return nil }   // `07-04-2021 rommel` is no date
         if widths.0 == 4 && separators == [0x2D, 0x2D] && widths.1 <= 2 && widths.2 <= 2 {
             return CalendarDate(year: groups.0, month: groups.1, day: groups.2)   // ISO is always accepted
         }
@@ -63,6 +65,17 @@ public struct DateFormat: Sendable, Equatable {
             guard widths.0 == 4, widths.1 <= 2, widths.2 <= 2 else { return nil }
             return CalendarDate(year: groups.0, month: groups.1, day: groups.2)
         }
+    }
+}
+
+extension DateFormat {
+    /// A time of day after a date, which is ignored: `14:53`, `14:53:00.000`, `00:00:00Z`, `10:00:00+01:00`.
+    static func isTime(_ bytes: [UInt8]) -> Bool {
+        var b = bytes[...]
+        while b.last == 0x20 { b.removeLast() }
+        guard let first = b.first, first >= 0x30 && first <= 0x39, b.contains(0x3A) else { return false }
+        if b.last == UInt8(ascii: "Z") { b.removeLast() }
+        return b.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x3A || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D }
     }
 }
 

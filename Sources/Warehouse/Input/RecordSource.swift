@@ -37,6 +37,8 @@ protocol RecordSource {
 struct CSVSource: RecordSource {
     let reader: CSVReader
     let encoding: TextEncoding
+    /// Whether the encoding was guessed from the file's start (encoding: auto, no BOM).
+    let guessedEncoding: Bool
     let header: [String]
     let headerFromFile: Bool
     let file: String
@@ -49,6 +51,7 @@ struct CSVSource: RecordSource {
         self.file = file
         reader = CSVReader(handle: handle, delimiter: probe.delimiter, quote: input.quote, maxFieldBytes: input.maxFieldBytes)
         encoding = probe.encoding
+        if case .auto = input.encoding { guessedEncoding = probe.bomLength == 0 } else { guessedEncoding = false }
         headerFromFile = input.header
         // Title lines above the header (header_row / skip_lines) are skipped, whatever they hold.
         while reader.line < input.headerRow {
@@ -90,7 +93,8 @@ struct CSVSource: RecordSource {
         for i in record.fields.indices {
             let bytes = record.field(i)
             guard let value = encoding.decode(bytes) else {
-                out.problem = (name(i), String(decoding: bytes, as: UTF8.self), "not valid \(encoding.rawValue)")
+                out.problem = (name(i), String(decoding: bytes, as: UTF8.self), "not valid \(encoding.rawValue)" + (guessedEncoding
+                    ? " (encoding: auto took the file for \(encoding.rawValue) from its start; if it is Windows-1252, set encoding: windows-1252 in the spec)" : ""))
                 return out
             }
             out.fields.append(value)

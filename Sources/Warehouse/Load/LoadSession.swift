@@ -128,6 +128,7 @@ struct LoadSession {
         try db.executeScript(MergeSQL.createTallies)
         if let previous {
             try db.execute(sql.deleteBatch, [previous])
+            try db.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
             for table in spec.extraTargets {
                 try db.execute("delete from \(table) where batch_id = $1", [previous])
             }
@@ -149,10 +150,14 @@ struct LoadSession {
         try recordReplacements()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
         for check in spec.checks {
-            let failures = try connection.execute(check.sql, [batchID])
-            if failures.count > 0 {
-                let sample = failures.prefix(3).map { row in (0..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
-                throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(failures.count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
+            // The true number of failing rows, and the first three of them.
+            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            while body.hasSuffix(";") { body.removeLast() }
+            let failures = try connection.execute("with failing as (\n\(body)\n) select (select count(*) from failing), * from failing limit 3", [batchID])
+            if let first = failures.first {
+                let count = try first.decode(0, as: Int.self)
+                let sample = failures.map { row in (1..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
+                throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
             }
         }
         var details: [String: String] = [:]

@@ -1,0 +1,239 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+@testable import Warehouse
+
+/// The feed-spec language on small files: every rule names file, line (or cell) and column, and
+/// no valid row is lost.
+@Suite struct SpecLanguageTests {
+    static let scoreSpec = """
+        feed: scores
+        target: core.leefbaarometer_score
+        input: {delimiter: ",", decimal: dot, thousands: none}
+        key: [gemeente_code, area_code, edition_year]
+        max_rejects: 10
+        columns:
+          - {name: area_code, source: bu_code, type: code, required: true}
+          - {name: edition_year, source: jaar, type: int, required: true}
+          - {name: level, transform: level_of, from: area_code}
+          - {name: gemeente_code, transform: gemeente_of, from: area_code}
+          - {name: lbm, source: lbm, type: decimal}
+        """
+
+    @Test func moreDecimalsThanTheTargetColumnIsARejectUnlessRoundingIsDeclared() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4.1025\nBU01060001,2020,4.102573372827581\nBU01060002,2020,4.1e0\n")
+                let strict = try load(db, specText: Self.scoreSpec, file: file)
+                #expect(strict.status == .loaded)
+                #expect(strict.rowsLoaded == 2)
+                let reject = try #require(strict.rejects.first)
+                #expect(reject.line == 3)
+                #expect(reject.column == "lbm")
+                #expect(reject.reason.contains("more than 4 decimals (the column is numeric(8,4))"), "\(reject.reason)")
+                #expect(reject.reason.contains("round: half-even"))
+                #expect(try db.scalar("select string_agg(lbm::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self) == "4.1025,4.1000")
+                let rounding = Self.scoreSpec.replacingOccurrences(of: "{name: lbm, source: lbm, type: decimal}", with: "{name: lbm, source: lbm, type: decimal, round: half-up}")
+                let rounded = try load(db, specText: rounding, file: file) { $0.force = true }
+                #expect(rounded.status == .loaded && rounded.rowsRejected == 0)
+                #expect(try db.scalar("select lbm::text from core.leefbaarometer_score where area_code = 'BU01060001'", as: String.self) == "4.1026")
+            }
+        }
+    }
+
+    @Test func checkConstraintRangesAndMinMaxAreRowRejects() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = Self.scoreSpec.replacingOccurrences(of: "{name: edition_year, source: jaar, type: int, required: true}",
+                                                               with: "{name: edition_year, source: jaar, type: int, required: true, min: \"2002\", max: \"2100\"}")
+                let file = try writeFixture(dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4\nBU01060001,1999,4\nBU01060002,2.02e3,4\nBU01060003,99999999999,4\n")
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.rowsLoaded == 2)
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    "3:jaar:1999 is below the minimum 2002",
+                    "5:jaar:99999999999 is out of range for integer (-2147483648 to 2147483647)",
+                ])
+                #expect(try db.scalar("select string_agg(edition_year::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self) == "2020,2020")
+            }
+        }
+    }
+
+    @Test func aConstantGemeenteIsCheckedLikeAnyOther() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = ReplaceScopeTests.subsidySpec.replacingOccurrences(of: "{name: gemeente_code, source: Gemeente, transform: gemeente_code, required: true}",
+                                                                              with: "{name: gemeente_code, transform: constant, default: GM0999}")
+                let file = try writeFixture(dir, "s.csv", ReplaceScopeTests.subsidies([("15-05-2019", "S-1", "Assen", "10,00")]))
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .failed)
+                #expect(result.errorCode == .rejectsOverThreshold)
+                #expect(result.rejects.first?.reason == "unknown gemeente 'GM0999' (not in core.gemeente)")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+            }
+        }
+    }
+
+    @Test func rowsOutsideTheWerkgebiedAreSkippedBeforeConversionAndLoadOnceTheGemeenteIsAdded() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "leefbaarometer-2020.csv", """
+                    bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won
+                    BU03630000,2020,n.v.t.,0,0,0,0,0,0
+                    BU03630001,2020,4.2,0.1,0,0,0,0,0
+
+                    """)
+                let first = try load(db, feed: "leefbaarometer", file: file)
+                #expect(first.status == .loaded, "\(first.message ?? "")")
+                #expect(first.rowsRejected == 0)
+                #expect(first.rowsSkipped == 2)
+                #expect(try load(db, feed: "leefbaarometer", file: file).status == .skipped)
+                try db.execute("insert into core.gemeente values ('GM0363', 'Amsterdam')")
+                let again = try load(db, feed: "leefbaarometer", file: file) { $0.maxRejects = .count(1) }
+                #expect(again.status == .loaded, "\(again.message ?? "") \(again.rejects)")
+                #expect(again.rowsLoaded == 1)
+                #expect(again.rejects.map { "\($0.line):\($0.column ?? "-")" } == ["2:lbm"])
+                #expect(try db.scalar("select status from etl.batch where batch_id = $1", [first.batchID], as: String.self) == "replaced")
+            }
+        }
+    }
+
+    @Test func failedCheckCountsEveryFailingRow() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let rows = (1...346).map { "corporatie;A\($0);01-03-2019;Assen;;Activiteit \($0);burendag;onbekende-partner" }
+                let file = try writeFixture(dir, "a.csv", (["Bron;Id;Datum;Gemeente;Wijkcode;Titel;Soort;Partners"] + rows).joined(separator: "\n") + "\n")
+                let result = try load(db, feed: "activities", file: file)
+                #expect(result.errorCode == .checkFailed)
+                #expect(result.message?.contains("data check activity_partner_known failed (346 rows), e.g. 2 onbekende-partner; 3 onbekende-partner; 4 onbekende-partner") == true,
+                        "\(result.message ?? "")")
+            }
+        }
+    }
+
+    @Test func filtersMapsNullTokensAndTrim() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = """
+                    feed: acts
+                    target: core.activity
+                    input: {delimiter: ";", null: ["-"], trim: false}
+                    key: [gemeente_code, source, activity_id]
+                    max_rejects: 5
+                    where:
+                      - {field: Status, not_in: [geannuleerd]}
+                    columns:
+                      - {name: source, default: corporatie, transform: constant}
+                      - {name: activity_id, source: Id, required: true, trim: true}
+                      - {name: activity_date, source: Datum, type: date, required: true, trim: true}
+                      - {name: gemeente_code, source: Gemeente, transform: gemeente_code, required: true, trim: true}
+                      - {name: title, source: Titel, required: true}
+                      - {name: kind, source: Soort, map: {BD: burendag, NL: nldoet}, null: ["n.b."], trim: true}
+                    """
+                let file = try writeFixture(dir, "a.csv", """
+                    Id;Datum;Gemeente;Titel;Soort;Status
+                    1;01-03-2019;Assen;" Burendag ";BD;gepland
+                    2;02-03-2019;Assen;Opruimen;NL;geannuleerd
+                    3;03-03-2019;Assen;Schoonmaak;XX;gepland
+                    4;04-03-2019;Assen;Tuinen;n.b.;gepland
+                    5;05-03-2019;Assen;-;NL;gepland
+
+                    """)
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsFiltered == 1)
+                #expect(result.rowsLoaded == 2)
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    "4:Soort:'XX' is not in the column's map (BD, NL)",
+                    "6:Titel:required value title is empty",
+                ])
+                #expect(try db.scalar("select string_agg(activity_id || '|' || title || '|' || coalesce(kind, 'NULL'), ',' order by activity_id) from core.activity", as: String.self)
+                        == "1| Burendag |burendag,4|Tuinen|NULL")
+            }
+        }
+    }
+
+    @Test func wrongKindsOfFileAreRefusedAtTheProbe() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let xlsx = packageRoot().appendingPathComponent("Tests/Fixtures/real/leefbaarometer-2.0.xlsx").path
+                let cases: [(feed: String?, spec: String?, bytes: [UInt8], message: String)] = [
+                    ("ledger", nil, Array((try? Data(contentsOf: URL(fileURLWithPath: xlsx))) ?? Data()), "an Excel workbook or other ZIP archive, not csv text: use format: xlsx"),
+                    ("visits", nil, Array("[{\"locatie\": \"Beleefhuis\"}]\n".utf8), "a JSON array ([ … ]), not JSON Lines: use format: json"),
+                    ("ledger", nil, [0xFF, 0xFE] + Array(ledgerHeader.utf8).flatMap { [$0, 0] }, "UTF-16 text"),
+                    ("ledger", nil, [UInt8](repeating: 0, count: 64) + [1, 2, 3], "binary data"),
+                    (nil, try RealFilesTests.spec("klassen.yaml"), Array("{\"klasse\": 1}\n".utf8), "JSON objects, not a JSON array"),
+                    (nil, try RealFilesTests.spec("leefbaarometer2-lang.yaml"), Array("GBD;JAAR\n".utf8), "not an Excel workbook"),
+                ]
+                for (i, c) in cases.enumerated() {
+                    let file = try writeFixture(dir, "f\(i).dat", c.bytes)
+                    let result = try load(db, feed: c.feed, specText: c.spec, file: file)
+                    #expect(result.status == .failed)
+                    #expect(result.message?.contains(c.message) == true, "\(result.message ?? "")")
+                    #expect(result.message?.hasPrefix(file) == true)
+                }
+                #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 0)
+            }
+        }
+    }
+
+    @Test func workbookRejectsNameTheCell() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let spec = try RealFilesTests.spec("leefbaarometer2-breed.yaml").replacingOccurrences(of: "{name: value, source: waarde, type: decimal, required: true}",
+                                                                                                  with: "{name: value, source: waarde, type: decimal, required: true, max: \"4.0\"}")
+            let result = try load(db, specText: spec, file: RealFilesTests.path("leefbaarometer-2.0.xlsx")) { $0.maxRejects = .percent(50) }
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            let reject = try #require(result.rejects.first)
+            #expect(reject.column?.range(of: #"^RLBRMTR1[246] \(Breed![BHN][0-9]+\)$"#, options: .regularExpression) != nil, "\(reject.column ?? "")")
+            #expect(reject.reason.hasPrefix("above the maximum 4"))
+        }
+    }
+
+    @Test func jsonArrayProblemsAreRejectsWithTheirLine() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = try RealFilesTests.spec("klassen.yaml").replacingOccurrences(of: "merge: {mode: upsert}", with: "merge: {mode: upsert}\nmax_rejects: 5")
+                let file = try writeFixture(dir, "k.json", """
+                    [
+                      {"klasse": 1, "omschrijving": "zeer onvoldoende"},
+                      {"klasse": "twee", "omschrijving": "ruim onvoldoende"},
+                      42,
+                      {"klasse": 3, "omschrijving": "on\\u0000voldoende"},
+                      {"klasse": 4,
+                       "omschrijving": "zwak"}
+                    ]
+                    """)
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 2)
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    "3:klasse:expected a whole number",
+                    "4:-:expected a JSON object",
+                    "5:omschrijving:NUL character (\\u0000) in omschrijving: text cannot hold it",
+                ])
+                let cut = try writeFixture(dir, "cut.json", "[\n {\"klasse\": 1, \"omschrijving\": \"x\"},\n {\"klasse\": 2,\n")
+                let refused = try load(db, specText: spec, file: cut)
+                #expect(refused.status == .failed)
+                #expect(refused.message == "\(cut):3: the object opened here is not closed: the file is cut short")
+                #expect(try db.scalar("select count(*) from core.leefbaarometer_class", as: Int.self) == 2)
+            }
+        }
+    }
+
+    @Test func aGuessedEncodingThatTurnsOutWrongSaysWhatToSet() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                // 70 KiB of plain ASCII lines, then a Windows-1252 é: the first 64 KiB look like UTF-8.
+                var text = ledgerHeader + "\n"
+                for i in 1...1400 { text += "01-03-2019;MEM;D;\(i);;;Assen;;basis;;omschrijving nummer \(i) van de lange lijst;1,00\n" }
+                var bytes = Array(text.utf8)
+                bytes += Array("01-03-2019;MEM;D;1401;;;Assen;;basis;;caf".utf8) + [0xE9] + Array(";1,00\n".utf8)
+                let file = try writeFixture(dir, "l.csv", bytes)
+                let result = try load(db, feed: "ledger", file: file)
+                #expect(result.status == .failed)
+                #expect(result.rejects.first?.line == 1402)
+                #expect(result.rejects.first?.reason.contains("set encoding: windows-1252 in the spec") == true, "\(result.rejects.first?.reason ?? "")")
+            }
+        }
+    }
+}
