@@ -6,7 +6,7 @@ public enum LoadReport {
     /// A summary table per file, like pgloader's.
     public static func table(_ results: [LoadResult]) -> String {
         var rows = results.map { r in
-            [r.feed, r.file, r.status.rawValue, r.batchID.map(String.init) ?? "-", String(r.rowsRead), String(r.rowsLoaded),
+            [r.feed, InboxRun.escaped(r.file), r.status.rawValue, r.batchID.map(String.init) ?? "-", String(r.rowsRead), String(r.rowsLoaded),
              String(r.rowsRejected), String(format: "%.2f", r.seconds)]
         }
         if results.count > 1 {

@@ -40,9 +40,10 @@ import TestSupport
                 Thread.sleep(forTimeInterval: at)
                 load.signal(SIGKILL)
                 let killed = load.wait()
-                #expect(killed.status != 0)
                 let newest = try db.execute("select batch_id, status from etl.batch order by batch_id desc limit 1")[0]
                 let id: Int64 = try newest.decode(0), status: String = try newest.decode(1)
+                // On a busy machine the last points can come after the load finished: then it is loaded whole.
+                #expect(killed.status != 0 || status == "loaded")
                 let rows = try db.scalar("select count(*) from core.spending where batch_id = $1", [id], as: Int.self) ?? -1
                 if id > before {
                     #expect(rows == 0 || status == "loaded", "killed batch \(id) left \(rows) rows")

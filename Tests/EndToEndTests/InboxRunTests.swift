@@ -88,4 +88,61 @@ import TestSupport
             #expect(waiting.wait().status == 0)
         }
     }
+
+    @Test func twoLoadsOfTheSameYearAtOnceLeaveOneBatch() throws {
+        try withTestDatabase { cluster, name throws in
+            let (env, inbox) = try Self.migratedWithInbox(cluster, name)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            let first = inbox.appendingPathComponent("grootboek-2020-a.csv"), second = inbox.appendingPathComponent("grootboek-2020-b.csv")
+            try Self.ledger(year: 2020, lines: 60_000).write(to: first, atomically: true, encoding: .utf8)
+            try Self.ledger(year: 2020, lines: 60_000).replacingOccurrences(of: ";MEM;", with: ";MEM2;").write(to: second, atomically: true, encoding: .utf8)
+            let a = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", first.path], environment: env)
+            let b = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", second.path], environment: env)
+            let results = [a.wait(), b.wait()]
+            #expect(results.map(\.status).sorted() == [0, 75], "\(results.map(\.stderr))")
+            #expect(results.contains { $0.stderr.contains("another load into core.spending is running") })
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self) == "60000/1/600000.00")
+            // With --wait the second load waits, then replaces the first's year: still one batch's rows.
+            let c = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", "--force", "--wait", "60", first.path], environment: env)
+            let d = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", "--force", "--wait", "60", second.path], environment: env)
+            #expect([c.wait().status, d.wait().status] == [0, 0])
+            #expect(try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self) == "60000/1/600000.00")
+        }
+    }
+
+    @Test func linksFifosAndOddNamesAreNeverOpenedOrEchoed() throws {
+        try withTestDatabase { cluster, name throws in
+            let (env, inbox) = try Self.migratedWithInbox(cluster, name)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            let secret = inbox.deletingLastPathComponent().appendingPathComponent("pgpass-\(UUID().uuidString)")
+            try "localhost:5432:*:postgres:s3cr3t-w4chtw00rd\n".write(to: secret, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: secret) }
+            try FileManager.default.createSymbolicLink(atPath: inbox.appendingPathComponent("grootboek-x.csv").path, withDestinationPath: secret.path)
+            #expect(mkfifo(inbox.appendingPathComponent("grootboek-fifo.csv").path, 0o644) == 0)
+            // A newline in a name: the note must not gain a forged line.
+            try "Boekdatum;Regel\n01-01-2018;1\n".write(to: inbox.appendingPathComponent("grootboek-2018\nreason: all fine.csv"), atomically: true, encoding: .utf8)
+            try "geheim: s3cr3t-w4chtw00rd\n".write(to: inbox.appendingPathComponent("grootboek-pgpass.csv"), atomically: true, encoding: .utf8)
+            let started = Date()
+            let result = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
+            #expect(Date().timeIntervalSince(started) < 30)
+            #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+            #expect(result.stdout.contains("grootboek-x.csv: left alone — a symbolic link, not a regular file: never opened"), "\(result.stdout)")
+            #expect(result.stdout.contains("grootboek-fifo.csv: left alone — a FIFO (named pipe), not a regular file: never opened"))
+            let failed = inbox.appendingPathComponent("failed")
+            let notes = try FileManager.default.contentsOfDirectory(atPath: failed.path).filter { $0.hasSuffix(".error.txt") }
+            #expect(notes.count == 2)
+            var all = result.stdout + result.stderr
+            for note in notes {
+                let text = try String(contentsOf: failed.appendingPathComponent(note), encoding: .utf8)
+                all += text
+                #expect(!text.split(separator: "\n").contains { $0.hasPrefix("reason: all fine") }, "\(text)")
+            }
+            #expect(all.contains("grootboek-2018\\nreason: all fine.csv"))
+            #expect(!all.contains("s3cr3t-w4chtw00rd"), "\(all)")
+            let db = try cluster.connect(database: name)
+            #expect(try db.scalar("select count(*) from etl.batch where error like '%s3cr3t%'", as: Int.self) == 0)
+            #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("grootboek-x.csv").path))
+        }
+    }
 }

@@ -237,3 +237,55 @@ import TestSupport
         }
     }
 }
+
+/// Every value the database would refuse is a row reject with its line and column.
+@Suite struct DatabaseRuleTests {
+    @Test func aNationalFileWithOneRowOfEachRefusedKindLoadsTheRest() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "leefbaarometer-landelijk.csv", """
+                    bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won
+                    BU01060000,2020,4.1,0.1,0,0,0,0,0
+                    BU01060001,1999,4.1,0.1,0,0,0,0,0
+                    BU01060002,2020,12345.5,0.1,0,0,0,0,0
+                    BU01060003,3000000000,4.1,0.1,0,0,0,0,0
+                    BU01060004,2020,4.1,0.1,0,0,0,0,0
+                    BU03630000,1999,x,0,0,0,0,0,0
+
+                    """ + (1...300).map { "BU01180\(String(format: "%03d", $0)),2020,4,0,0,0,0,0,0" }.joined(separator: "\n") + "\n")
+                let result = try load(db, feed: "leefbaarometer", file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 302)
+                #expect(result.rowsSkipped == 1)
+                let stored = try db.execute("select line || ':' || coalesce(column_name, '-') || ':' || reason from etl.reject where batch_id = $1 order by line",
+                                            [result.batchID]).map { try $0.decode(0, as: String.self) }
+                #expect(stored == [
+                    "3:edition_year:violates the table's rule leefbaarometer_score_edition_year_check: CHECK (((edition_year >= 2002) AND (edition_year <= 2100)))",
+                    "4:lbm:out of range for numeric(8,4): at most 4 digits before the decimal point",
+                    "5:jaar:3000000000 is out of range for integer (-2147483648 to 2147483647)",
+                ])
+                #expect(try db.scalar("select count(*) from core.leefbaarometer_score", as: Int.self) == 302)
+            }
+        }
+    }
+
+    @Test func checksOverOneOrTwoColumnsInJSON() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let visits = try writeFixture(dir, "bezoekers.jsonl", """
+                    {"locatie":"Beleefhuis","datum":"2019-10-04","gemeente":"Assen","bezoekers":12}
+                    {"locatie":"Beleefhuis","datum":"2019-10-05","gemeente":"Assen","bezoekers":-4}
+                    {"locatie":"Beleefhuis","datum":"2019-10-06","gemeente":"Assen","bezoekers":7}
+
+                    """)
+                let result = try load(db, feed: "visits", file: visits) { $0.maxRejects = .count(1) }
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.rawValue ?? "-")" } == ["2:visitors:-4"])
+                #expect(try db.scalar("select sum(visitors) from core.visit", as: Int.self) == 19)
+                let strict = try load(db, feed: "visits", file: visits) { $0.force = true; $0.maxRejects = .count(0) }
+                #expect(strict.errorCode == .rejectsOverThreshold)
+                #expect(try db.scalar("select sum(visitors) from core.visit", as: Int.self) == 19)
+            }
+        }
+    }
+}

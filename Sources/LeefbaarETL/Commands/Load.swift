@@ -34,6 +34,9 @@ struct Load: ParsableCommand {
     @Flag(help: "Let a replace remove far more rows of a scope than the file brings (a stray year, a gemeente gone from a year).")
     var allowShrink = false
 
+    @Option(help: "Wait up to this many seconds for another load into the same table to finish (default: exit 75 at once).")
+    var wait: Double = 0
+
     @Option(help: "Write a JSON summary of the run here.")
     var summaryJson: String?
 
@@ -72,6 +75,7 @@ struct Load: ParsableCommand {
             options.dryRun = dryRun
             options.force = force
             options.allowShrink = allowShrink
+            options.waitSeconds = wait
             options.maxRejects = maxRejects.flatMap(RejectLimit.init)
             options.shouldStop = { interruption.requested }
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0

@@ -39,12 +39,13 @@ struct RunInbox: ParsableCommand {
         var job = InboxRun(connection: db, specs: specs, inbox: inbox, logger: logger)
         job.settleSeconds = settle
         job.loadOptions.shouldStop = { interruption.requested }
+        job.loadOptions.waitSeconds = wait
         try job.lock(wait: wait)
         let outcomes = try job.run()
         let results = outcomes.compactMap(\.result)
         if !results.isEmpty { print(LoadReport.table(results)) }
         for o in outcomes where o.action != .archived {
-            print("\(o.file): \(o.action.rawValue)\(o.note.map { " — \($0)" } ?? "")")
+            print("\(InboxRun.escaped(o.file)): \(o.action.rawValue)\(o.note.map { " — \(InboxRun.escaped($0))" } ?? "")")
         }
         var status = LoadReport.exitStatus(results)
         if outcomes.contains(where: { $0.action == .interrupted }) || interruption.requested { status = .interrupted }

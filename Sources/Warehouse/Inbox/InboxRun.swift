@@ -56,13 +56,18 @@ public struct InboxRun {
         var left: [FileOutcome] = []
         for name in names.sorted() where !name.hasPrefix(".") {
             let path = inbox + "/" + name
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            // lstat: a link is never followed, a FIFO or device never opened (it could block or leak).
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { continue }
+            if let kind = nonRegularKind(info.st_mode) {
+                left.append(FileOutcome(file: name, action: .leftAlone, note: "\(kind), not a regular file: never opened"))
+                continue
+            }
             if name.hasSuffix(".part") || name.hasSuffix(".error.txt") {
                 left.append(FileOutcome(file: name, action: .leftAlone, note: name.hasSuffix(".part") ? "still being written (.part)" : "error note"))
                 continue
             }
-            let modified = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date.distantPast
+            let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
             if Date().timeIntervalSince(modified) < settleSeconds {
                 left.append(FileOutcome(file: name, action: .leftAlone, note: "still being written (modified \(Int(Date().timeIntervalSince(modified))) s ago)"))
                 continue
@@ -77,6 +82,24 @@ public struct InboxRun {
         return (load, left)
     }
 
+    /// Text with control characters (newlines, tabs, escapes) written as `\n`, `\u{1B}`: safe in
+    /// a note, a log line or a table, whatever a file name holds.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.properties.generalCategory == .control { out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" }
+                else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
     /// Shell-style glob (`*`, `?`), case-insensitive, on the file name.
     static func matches(_ name: String, pattern: String) -> Bool {
         fnmatch(pattern.lowercased(), name.lowercased(), 0) == 0
@@ -87,7 +110,9 @@ public struct InboxRun {
         try BatchJanitor.failAbandoned(connection).forEach { logger.warning("batch \($0) was abandoned by its process; marked failed", metadata: ["batch": "\($0)"]) }
         let (toLoad, left) = try plan()
         var outcomes = left
-        for outcome in left { logger.info("left alone: \(outcome.file)", metadata: ["file": "\(outcome.file)", "reason": "\(outcome.note ?? "")"]) }
+        for outcome in left {
+            logger.info("left alone: \(InboxRun.escaped(outcome.file))", metadata: ["file": "\(InboxRun.escaped(outcome.file))", "reason": "\(outcome.note ?? "")"])
+        }
         var touched = Set<String>()
         for (index, (name, spec)) in toLoad.enumerated() {
             let path = inbox + "/" + name
@@ -110,6 +135,11 @@ public struct InboxRun {
                     if result.status == .loaded { touched.insert(spec.target); touched.formUnion(spec.extraTargets) }
                     try archive(name)
                 }
+            } catch let error as WarehouseError where error.code == .locked {
+                // A load started by hand holds the target: the file waits for the next run.
+                outcome.action = .leftAlone
+                outcome.note = error.message
+                logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(error.message)"])
             } catch let error as PostgresError where error.isConnectionProblem {
                 var failed = LoadResult(feed: spec.name, file: path, status: .failed)
                 failed.message = "the database connection was lost: \(error.message)"
@@ -140,12 +170,13 @@ public struct InboxRun {
     private func fail(_ name: String, result: LoadResult) throws {
         let folder = inbox + "/failed"
         let moved = try move(name, to: folder)
+        // Names and messages are escaped: a newline in a file name cannot forge a line of the note.
         let note = """
-            file: \(name)
+            file: \(InboxRun.escaped(name))
             feed: \(result.feed)
             batch: \(result.batchID.map(String.init) ?? "none")
             failed at: \(ISO8601DateFormatter().string(from: Date()))
-            reason: \(result.message ?? "unknown")
+            reason: \(InboxRun.escaped(result.message ?? "unknown"))
             rows read: \(result.rowsRead), rejected: \(result.rowsRejected)
             \(result.batchID.map { "rejects: leefbaar-etl rejects \($0)" } ?? "")
             To load it again, fix it and move it back into the inbox.

@@ -12,6 +12,9 @@ final class ChunkMerger {
     let batchID: Int64
     let file: String
     private(set) var loaded = 0
+    /// Staged rows the target's own rules (CHECK, NOT NULL) refuse, taken out before their merge.
+    private(set) var ruleRejects: [Reject] = []
+    private var checkRules = true
     private var chunk = 0
     private var pending: (rows: Int, sql: MergeSQL)?
 
@@ -36,11 +39,32 @@ final class ChunkMerger {
         guard copied == rows else {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rows)")
         }
+        let kept = rows - (try takeOutBrokenRows(sql))
         try collect()
         if let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
         try db.execute("savepoint leefbaar_merge")
         try db.send(sql.insert, [batchID])
-        pending = (rows, sql)
+        pending = (kept, sql)
+    }
+
+    /// Rows of the staged chunk that break a CHECK or NOT NULL of the target become rejects (line,
+    /// column, value, the rule); returns how many were taken out.
+    private func takeOutBrokenRows(_ sql: MergeSQL) throws -> Int {
+        guard checkRules, let statement = sql.takeOutBrokenRows else { return 0 }
+        let broken: QueryResult
+        do {
+            broken = try stager.execute(statement)
+        } catch let error as PostgresError where error.sqlState?.hasPrefix("42") == true {
+            // A rule that cannot be evaluated on the staging types: the merge itself enforces it.
+            checkRules = false
+            return 0
+        }
+        for row in broken {
+            let rule = sql.rowRules[(try row.decode(1, as: Int.self)) - 1]
+            ruleRejects.append(Reject(line: try row.decode(0), column: rule.column, rawValue: try row.decode(2, as: String?.self),
+                                      rawRecord: try row.decode(3), reason: rule.reason))
+        }
+        return broken.count
     }
 
     /// Waits for the merge in flight, if any. A key twice in the file is reported with its lines.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened to one file.
 public struct LoadResult: Sendable {
     public enum Status: String, Sendable { case loaded, skipped, failed, dryRun = "dry-run" }
@@ -51,6 +53,8 @@ public struct LoadOptions: Sendable {
     public var maxRejects: RejectLimit?
     /// Reload a file already loaded, replacing its rows.
     public var force = false
+    /// How long to wait for another load into the same target to finish (0: fail at once, exit 75).
+    public var waitSeconds: TimeInterval = 0
     /// Let a replace shrink a scope beyond the spec's `max_shrink`.
     public var allowShrink = false
     /// Read, convert and validate only; write nothing.

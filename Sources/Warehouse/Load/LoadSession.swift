@@ -142,6 +142,10 @@ struct LoadSession {
                 try merger.stage(bytes, rows: rows)
             }
             try merger.collect()
+            if !merger.ruleRejects.isEmpty {
+                allRejects = (allRejects + merger.ruleRejects).sorted { $0.line < $1.line }
+                if limit.exceeded(rejected: allRejects.count, read: rowsRead) { throw overThreshold() }
+            }
         } catch {
             merger.abandon()
             throw error

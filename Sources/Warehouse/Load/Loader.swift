@@ -51,6 +51,10 @@ public final class Loader {
         }
 
         try BatchJanitor.failAbandoned(connection)
+        // One writer per target: a second load into the same table waits (--wait) or exits 75,
+        // so two loads of one scope never both commit. Taken before "already loaded?".
+        try TargetLock.acquire(spec.target, connection, wait: options.waitSeconds, shouldStop: options.shouldStop)
+        defer { TargetLock.release(spec.target, connection) }
         // For a national file (only_werkgebied), "already loaded" holds only for the same werkgebied:
         // once a gemeente is added, the file is loaded again by itself, replacing the earlier batch.
         let found = try connection.execute("""

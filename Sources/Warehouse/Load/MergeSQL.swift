@@ -132,11 +132,59 @@ struct MergeSQL {
     /// The target's primary key columns (what ON CONFLICT needs), defaulting to the spec's key.
     var primaryKey: [String] = []
 
+    /// A rule of the target the database would enforce row by row: a CHECK constraint or NOT NULL
+    /// over columns the feed fills. Staged rows that break one are taken out as rejects before
+    /// the merge, so one such value never fails a whole file with a bare SQL error.
+    struct RowRule {
+        /// `not coalesce((expr), true)` or `col is null`, over the staging row.
+        let failing: String
+        let name: String
+        let column: String?
+        let reason: String
+    }
+    var rowRules: [RowRule] = []
+
+    /// Deletes the staged rows that break a row rule and returns `source_line, rule index (1-based),
+    /// the rule's column value, the row as JSON`; nil when the target has no rules.
+    var takeOutBrokenRows: String? {
+        guard !rowRules.isEmpty else { return nil }
+        let any = rowRules.map(\.failing).joined(separator: " or ")
+        let which = rowRules.enumerated().map { "when \($0.element.failing) then \($0.offset + 1)" }.joined(separator: " ")
+        let value = rowRules.map { rule in "when \(rule.failing) then \(rule.column.map { "(s.\($0))::text" } ?? "null")" }.joined(separator: " ")
+        return """
+            delete from \(staging) s where \(any)
+            returning s.source_line, case \(which) end, case \(value) end, row_to_json(s)::text
+            """
+    }
+
     mutating func loadPrimaryKey(_ connection: Connection) throws {
         primaryKey = try connection.execute("""
             select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
             where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)
             """, [spec.target]).map { try $0.decode(0, as: String.self) }
         if primaryKey.isEmpty { primaryKey = spec.key }
+        let filled = Set(columns)
+        rowRules = []
+        for row in try connection.execute("""
+            select c.conname, pg_get_constraintdef(c.oid), array_to_string(array(select a.attname from pg_attribute a
+                   where a.attrelid = c.conrelid and a.attnum = any (c.conkey) order by a.attnum), ',')
+            from pg_constraint c where c.conrelid = $1::regclass and c.contype = 'c' order by c.conname
+            """, [spec.target]) {
+            let name: String = try row.decode(0), definition: String = try row.decode(1), names: String = try row.decode(2)
+            let used = names.split(separator: ",").map(String.init)
+            guard definition.hasPrefix("CHECK "), !used.isEmpty, used.allSatisfy(filled.contains) else { continue }
+            let expression = definition.dropFirst(6).replacingOccurrences(of: " NOT VALID", with: "")
+            rowRules.append(RowRule(failing: "not coalesce(\(expression), true)", name: name, column: used.count == 1 ? used[0] : nil,
+                                    reason: "violates the table's rule \(name): \(definition)"))
+        }
+        for row in try connection.execute("""
+            select a.attname from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and a.attnotnull
+              and not a.attisdropped order by a.attnum
+            """, [spec.target]) {
+            let column: String = try row.decode(0)
+            guard filled.contains(column) else { continue }
+            rowRules.append(RowRule(failing: "s.\(column) is null", name: "\(column) not null", column: column,
+                                    reason: "\(column) may not be empty in \(spec.target)"))
+        }
     }
 }

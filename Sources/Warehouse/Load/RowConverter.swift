@@ -130,7 +130,12 @@ struct RowConverter {
             filters.append(BoundFilter(index: i, test: filter.test, values: values, regex: regex))
         }
         if !missing.isEmpty {
-            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (header: \(names.joined(separator: "|")))")
+            // The header is shown only when it looks like one (several short names): the first line
+            // of a file that is no data file at all (a password file) is never echoed.
+            let shown = names.count > 1 && names.allSatisfy({ $0.count <= 40 })
+                ? "header: \(names.joined(separator: "|"))"
+                : "the header has \(names.count == 1 ? "one column: is the delimiter right?" : "\(names.count) columns")"
+            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (\(shown))")
         }
         self.bindings = bindings
         self.filters = filters
