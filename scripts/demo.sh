@@ -10,7 +10,7 @@ scripts/pg-local.sh start
 export DATABASE_URL="$(scripts/pg-local.sh url)"
 pgdir="$(readlink -f .pgdata)"
 # The key for pseudonymised columns (case numbers): made once, kept with the local cluster.
-[ -s "$pgdir/hash.key" ] || head -c 32 /dev/urandom > "$pgdir/hash.key"
+[ -s "$pgdir/hash.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" > "$pgdir/hash.key"
 export LEEFBAAR_HASH_KEY_FILE="$pgdir/hash.key"
 
 "$etl" migrate

@@ -9,6 +9,10 @@ public final class Connection {
     /// (`postgresql://...`). An empty string uses libpq's own environment: `PGHOST`, `PGPORT`,
     /// `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSERVICE` and `~/.pgpass`.
     public init(conninfo: String = "") throws {
+        // libpq's parse errors quote the text, which may hold the password: say what is wrong ourselves.
+        if !conninfo.isEmpty, Conninfo.settings(conninfo) == nil {
+            throw PostgresError(.connectionFailed, "the connection string is malformed: \(Conninfo.malformedReason(conninfo)); its text is not shown, as it may hold a password")
+        }
         guard let conn = PQconnectdb(conninfo) else {
             throw PostgresError(.connectionFailed, "could not allocate a libpq connection")
         }

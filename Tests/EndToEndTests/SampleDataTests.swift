@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func sampleLoadsAndReproducesTheSeedFigures() throws {
         try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_HASH_KEY": "test-key"]
+            let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_HASH_KEY": "sample-data-test-key"]
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)

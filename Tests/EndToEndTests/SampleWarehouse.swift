@@ -7,7 +7,7 @@ import TestSupport
 final class SampleWarehouse: @unchecked Sendable {
     let cluster: TemporaryCluster
     let database: String
-    var env: [String: String] { ["DATABASE_URL": cluster.conninfo(database: database), "LEEFBAAR_HASH_KEY": "report-tests"] }
+    var env: [String: String] { ["DATABASE_URL": cluster.conninfo(database: database), "LEEFBAAR_HASH_KEY": "report-tests-hash-key"] }
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var instance: SampleWarehouse?
@@ -24,7 +24,7 @@ final class SampleWarehouse: @unchecked Sendable {
     private init() throws {
         cluster = try TemporaryCluster.shared()
         database = try cluster.createDatabase(prefix: "sample")
-        let env = ["DATABASE_URL": cluster.conninfo(database: database), "LEEFBAAR_HASH_KEY": "report-tests"]
+        let env = ["DATABASE_URL": cluster.conninfo(database: database), "LEEFBAAR_HASH_KEY": "report-tests-hash-key"]
         func must(_ args: [String]) throws -> String {
             let r = try runTool("leefbaar-etl", args, environment: env)
             guard r.status == 0 else { throw ClusterError("leefbaar-etl \(args.joined(separator: " ")) failed: \(r.stderr)") }

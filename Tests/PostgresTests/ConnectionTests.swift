@@ -58,6 +58,25 @@ import TestSupport
         #expect(Conninfo.redacted("host=x password=abc") == "host=x")
     }
 
+    @Test func malformedConnectionStringsNameTheKeyNotThePassword() throws {
+        let cases: [(String, String)] = [
+            ("host=localhost password=geheim w4chtw00rd dbname=x", "the value of password is followed by a word without '='"),
+            ("host=localhost password='geheim w4chtw00rd dbname=x", "the quoted value of password is not closed"),
+            ("postgresql://etl:50%zzw4chtw00rd@localhost/leefbaar", "the password in the URI is not percent-encoded"),
+            ("postgresql://etl:100% w4chtw00rd@localhost/leefbaar", "the password in the URI is not percent-encoded"),
+        ]
+        for (conninfo, reason) in cases {
+            do {
+                _ = try Connection(conninfo: conninfo)
+                Issue.record("\(reason): connected")
+            } catch let error as PostgresError {
+                #expect(error.message.contains(reason), "\(error.message)")
+                #expect(!error.message.contains("w4chtw00rd"), "\(error.message)")
+                #expect(!"\(error)".contains("w4chtw00rd"))
+            }
+        }
+    }
+
     @Test func serverErrorCarriesFields() throws {
         try withTestConnection { db throws in
             try db.execute("create table t (id int primary key, v text not null)")

@@ -113,6 +113,32 @@ insert into core.adaptation values
         }
     }
 
+    @Test func tenantFunctionsAnswerOnlyForTheCaller() throws {
+        try withTenantWarehouse { _, _, db throws in
+            let bb = TenantRegistry.roleName(kind: .partner, code: "buurtbemiddeling")
+            let vaart = TenantRegistry.roleName(kind: .partner, code: "vaart-welzijn")
+            let assen = TenantRegistry.roleName(kind: .gemeente, code: "GM0106")
+            let hoogeveen = TenantRegistry.roleName(kind: .gemeente, code: "GM0118")
+            #expect(try db.scalar("select cardinality(core.partner_gemeenten('buurtbemiddeling'))", as: Int.self) ?? 0 > 0)
+            try asRole(vaart, db) { () throws in
+                #expect(try db.scalar("select cardinality(core.partner_gemeenten('buurtbemiddeling'))", as: Int.self) == 0)
+                #expect(try db.scalar("select core.tenant_partner($1) is null", [bb], as: Bool.self) == true)
+                #expect(try db.scalar("select core.tenant_partner($1)", [vaart], as: String.self) == "vaart-welzijn")
+                #expect(try db.scalar("select cardinality(core.partner_gemeenten('vaart-welzijn'))", as: Int.self) ?? 0 > 0)
+            }
+            try asRole(assen, db) { () throws in
+                #expect(try db.scalar("select core.tenant_gemeente($1) is null", [hoogeveen], as: Bool.self) == true)
+                #expect(try db.scalar("select core.tenant_gemeente($1)", [assen], as: String.self) == "GM0106")
+            }
+            // No function of the warehouse is executable by PUBLIC.
+            let open = try db.execute("""
+                select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                where n.nspname in ('core', 'rpt', 'etl', 'staging') and has_function_privilege('public', p.oid, 'execute')
+                """).map { try $0.decode(0, as: String.self) }
+            #expect(open.isEmpty, "\(open)")
+        }
+    }
+
     @Test func partnerTenantsSeeOnlyWhatTheySuppliedOrTookPartIn() throws {
         try withTenantWarehouse { _, _, db throws in
             for partner in Self.partners {

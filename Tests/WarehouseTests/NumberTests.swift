@@ -1,4 +1,7 @@
+import Foundation
+import Postgres
 import Testing
+import TestSupport
 @testable import Warehouse
 
 /// Exact numbers as published: e-notation, rounding only when declared.
@@ -31,5 +34,30 @@ import Testing
         #expect(ExactDecimal.parse("4.102573372827581", style: .plain)?.rescaled(to: 4) == nil)
         #expect(ExactDecimal.parse("123456.78", style: .plain)?.integerDigits == 6)
         #expect(ExactDecimal.parse("0.5", style: .plain)?.integerDigits == 0)
+    }
+}
+
+/// Settings take plain decimals only, in the client and in the database.
+@Suite struct SettingValueTests {
+    @Test func plainDecimalsWithADotOrAComma() {
+        #expect(ExactDecimal.settingNumber("-0.4") == "-0.4")
+        #expect(ExactDecimal.settingNumber("-0,4") == "-0.4")
+        #expect(ExactDecimal.settingNumber("+1") == "1")
+        for bad in ["0x1p-1", "1e3", "NaN", "inf", "Infinity", "1.000,5", "", "-", "1,2,3"] {
+            #expect(ExactDecimal.settingNumber(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func theDatabaseRefusesOtherValues() throws {
+        try withMigratedDatabase { _, _, db throws in
+            do {
+                try db.execute("update core.setting set value = '0x1p-1' where key = 'inzet.plus_sd'")
+                Issue.record("accepted")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "23514")
+            }
+            try db.execute("update core.setting set value = '-0.4' where key = 'inzet.plus_sd'")
+            #expect(try db.scalar("select value from core.setting where key = 'inzet.plus_sd'", as: String.self) == "-0.4")
+        }
     }
 }

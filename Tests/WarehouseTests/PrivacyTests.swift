@@ -88,6 +88,70 @@ import TestSupport
     }
 }
 
+/// Pseudonymisation keys that cannot drift, and rejects that keep no personal data (in the same
+/// serialized suite: these tests set the key in the process environment).
+extension PrivacyTests {
+    static let cases = "Partner;Dossier;Gemeente;Geopend;Soort;Naam melder\n"
+
+    @Test func shortKeysAreRefusedAndAKeyFilesNewlineIsNotPartOfIt() throws {
+        try withTemporaryDirectory { dir throws in
+            setenv("LEEFBAAR_HASH_KEY", "kort", 1)
+            defer { setenv("LEEFBAAR_HASH_KEY", "privacy-test-key", 1) }
+            #expect(throws: WarehouseError.self) { try PrivacyGuard.fromEnvironment() }
+            unsetenv("LEEFBAAR_HASH_KEY")
+            let file = try writeFixture(dir, "key", "een-sleutel-van-32-tekens-lang!!\r\n")
+            setenv("LEEFBAAR_HASH_KEY_FILE", file, 1)
+            defer { unsetenv("LEEFBAAR_HASH_KEY_FILE") }
+            let fromFile = try PrivacyGuard.fromEnvironment()
+            #expect(fromFile.pseudonym("BB-1") == PrivacyGuard(key: Data("een-sleutel-van-32-tekens-lang!!".utf8)).pseudonym("BB-1"))
+        }
+    }
+
+    @Test func aLoadUnderAnotherKeyIsRefused() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                defer { setenv("LEEFBAAR_HASH_KEY", "privacy-test-key", 1) }
+                try db.execute("insert into core.partner (partner_code, name) values ('buurtbemiddeling', 'Buurtbemiddeling')")
+                setenv("LEEFBAAR_HASH_KEY", "de-eerste-sleutel-123", 1)
+                let first = try writeFixture(dir, "a.csv", Self.cases + "buurtbemiddeling;BB-1;Assen;01-02-2019;overlast;\n")
+                #expect(try load(db, feed: "cases", file: first).status == .loaded)
+                setenv("LEEFBAAR_HASH_KEY", "een-andere-sleutel-456", 1)
+                let second = try writeFixture(dir, "b.csv", Self.cases + "buurtbemiddeling;BB-1;Assen;01-03-2019;overlast;\n")
+                let refused = try load(db, feed: "cases", file: second)
+                #expect(refused.status == .failed)
+                #expect(refused.message?.contains("is not the one earlier loads used") == true, "\(refused.message ?? "")")
+                #expect(refused.message?.contains("een-andere") == false)
+                #expect(try db.scalar("select count(*) from core.care_case", as: Int.self) == 1)
+                setenv("LEEFBAAR_HASH_KEY", "de-eerste-sleutel-123", 1)
+                #expect(try load(db, feed: "cases", file: second).status == .loaded)
+                #expect(try db.scalar("select count(*) from core.care_case", as: Int.self) == 1)
+            }
+        }
+    }
+
+    @Test func aRejectedCaseKeepsNoDossierNumberOrName() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                setenv("LEEFBAAR_HASH_KEY", "privacy-test-key", 1)
+                try db.execute("insert into core.partner (partner_code, name) values ('buurtbemiddeling', 'Buurtbemiddeling')")
+                let file = try writeFixture(dir, "c.csv", Self.cases
+                    + "buurtbemiddeling;BB-77;Assen;31-02-2019;overlast;Jan Jansen\n"
+                    + "buurtbemiddeling;BB-78;Assen;01-02-2019;overlast;Marieke de Vries;extra veld\n"
+                    + "buurtbemiddeling;BB-79;Assen;01-02-2019;overlast;Piet Puk\n")
+                let result = try load(db, feed: "cases", file: file) { $0.maxRejects = .count(5) }
+                #expect(result.status == .loaded)
+                #expect(result.rowsRejected == 2)
+                let stored = try db.execute("select coalesce(raw_record, '') || ' ' || coalesce(raw_value, '') from etl.reject").map { try $0.decode(0, as: String.self) }
+                #expect(stored.count == 2)
+                for text in stored {
+                    for secret in ["BB-77", "BB-78", "Jan Jansen", "Marieke"] { #expect(!text.contains(secret), "\(text)") }
+                }
+                #expect(stored.contains { $0.contains("Geopend=31-02-2019") })
+            }
+        }
+    }
+}
+
 /// JSON Lines: bad lines are rejects with their line numbers.
 @Suite struct JSONLinesTests {
     @Test func malformedWrongTypeAndMissingKey() throws {

@@ -41,8 +41,13 @@ struct Settings: ParsableCommand {
             guard let old = try db.scalar("select value from core.setting where key = $1", [key], as: String.self) else {
                 throw WarehouseError(.invalidInput, "no setting '\(key)' (see leefbaar-etl settings list)")
             }
+            var value = value
             if key.hasPrefix("inzet.") {
-                guard let number = Double(value), number.isFinite else { throw ValidationError("\(key) takes a number such as -0.5") }
+                // A plain decimal (a decimal comma is fine): no hex, exponents, NaN or Infinity.
+                guard let plain = ExactDecimal.settingNumber(value), let number = Double(plain) else {
+                    throw ValidationError("\(key) takes a number such as -0.5 (or -0,5)")
+                }
+                value = plain
                 let other = key == "inzet.plus_sd" ? "inzet.plusplus_sd" : "inzet.plus_sd"
                 let otherValue = Double(try db.scalar("select value from core.setting where key = $1", [other], as: String.self) ?? "") ?? 0
                 let (plus, plusplus) = key == "inzet.plus_sd" ? (number, otherValue) : (otherValue, number)

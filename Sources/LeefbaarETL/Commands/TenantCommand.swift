@@ -45,7 +45,8 @@ struct TenantCommand: ParsableCommand {
                 } else {
                     text = readLine(strippingNewline: true) ?? ""
                 }
-                password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                // The first line; its line end (LF or CR LF) is not part of the password.
+                password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) } ?? ""
                 guard let password, !password.isEmpty else { throw ValidationError("--login needs a non-empty password") }
             }
             let tenant = try TenantRegistry(connection: try connection.connect())

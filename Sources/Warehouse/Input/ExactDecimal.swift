@@ -1,3 +1,5 @@
+import Foundation
+
 /// An exact decimal number: `units × 10^-scale`, for amounts read from files. Never a `Double`.
 public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
     public var units: Int64
@@ -188,6 +190,16 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         guard let x = a.rescaled(to: s), let y = b.rescaled(to: s) else { return nil }
         let (d, o) = x.units.subtractingReportingOverflow(y.units)
         return o ? nil : ExactDecimal(units: d, scale: s)
+    }
+
+    /// A setting's number as written by a person (`-0.5`, `-0,5`, `+1`), in dot notation; nil for
+    /// anything else (`0x1p-1`, `1e3`, `NaN`, `inf`, `1.000,5`).
+    public static func settingNumber(_ text: String) -> String? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let style = t.contains(",") ? Style(decimal: UInt8(ascii: ","), thousands: nil, currency: false, parenthesesNegative: false) : Style.plain
+        guard t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E || $0 == 0x2C }),
+              let value = parse(t, style: style) else { return nil }
+        return value.description
     }
 
     /// Plain text as PostgreSQL reads it: `-1234.56`.

@@ -59,7 +59,7 @@ struct LoadSession {
         while let record = try source.next() {
             rowsRead += 1
             if let problem = record.problem {
-                try reject(Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: scrubbed(record.raw), reason: problem.reason))
+                try reject(Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
                 continue
             }
             switch converter.convert(record) {
@@ -84,7 +84,7 @@ struct LoadSession {
                     chunkCount = 0
                 }
             case .reject(let e):
-                try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: scrubbed(record.raw), reason: e.reason))
+                try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: shown(record, converter), reason: e.reason))
             }
             if rowsRead % 4096 == 0 {
                 if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
@@ -104,7 +104,14 @@ struct LoadSession {
         }
     }
 
-    /// Personal data never reaches etl.reject either.
+    /// Personal data never reaches etl.reject either: free text is scrubbed, and for a feed with
+    /// personal columns only the fields the spec uses that are not personal are kept.
+    private func shown(_ record: SourceRecord, _ converter: RowConverter) -> String {
+        guard let safe = converter.shareableFields else { return privacy.scrub(record.raw) }
+        guard record.problem == nil else { return "(not kept: the feed holds personal data and the record could not be read into fields)" }
+        return privacy.scrub(safe.filter { $0 < record.fields.count }.map { "\(converter.fieldNames[$0])=\(record.fields[$0] ?? "")" }.joined(separator: "; "))
+    }
+
     private func scrubbed(_ text: String) -> String {
         privacy.scrub(text)
     }
@@ -170,6 +177,7 @@ struct LoadSession {
         if rowsFiltered > 0 { details["skipped_by_where"] = String(rowsFiltered) }
         if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
+        if spec.columns.contains(where: { $0.personal == .hash }), let fingerprint = privacy.fingerprint { details["key_fingerprint"] = fingerprint }
         try connection.execute("""
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
                 rows_rejected = $4, details = $5::jsonb where batch_id = $1

@@ -30,11 +30,24 @@ public final class Loader {
             return result
         }
         result.bytes = probe.size
-        if let hashed = spec.columns.first(where: { $0.personal == .hash }), !(try PrivacyGuard.fromEnvironment().canHash) {
-            result.status = .failed
-            result.errorCode = .invalidInput
-            result.message = "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE"
-            return result
+        if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
+            let privacy = try PrivacyGuard.fromEnvironment()
+            guard let fingerprint = privacy.fingerprint else {
+                result.status = .failed
+                result.errorCode = .invalidInput
+                result.message = "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE"
+                return result
+            }
+            // The same people must keep the same pseudonyms: a load under another key is refused.
+            if !options.dryRun, let other = try connection.scalar("""
+                select details->>'key_fingerprint' from etl.batch where status in ('loaded', 'partly replaced')
+                  and details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 order by batch_id desc limit 1
+                """, [fingerprint], as: String.self) {
+                result.status = .failed
+                result.errorCode = .invalidInput
+                result.message = "\(file): the pseudonymisation key (fingerprint \(fingerprint)) is not the one earlier loads used (fingerprint \(other)); the same dossiers would get new pseudonyms and be counted twice. Use the earlier key; to change keys, follow \"Changing the key\" in docs/privacy.md"
+                return result
+            }
         }
         if options.dryRun {
             var session = try LoadSession(loader: self, probe: probe, options: options, batchID: 0)

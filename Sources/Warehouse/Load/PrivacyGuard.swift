@@ -8,18 +8,42 @@ final class PrivacyGuard {
     /// What was replaced, per kind (`bsn`, `email`, `phone`).
     private(set) var counts: [String: Int] = [:]
 
+    /// A short fingerprint of the key (never the key): recorded with every batch that hashed, so a
+    /// load under another key is refused instead of giving the same people new pseudonyms.
+    let fingerprint: String?
+
+    /// Keys shorter than this are refused: a short key can be recovered from one known dossier number.
+    static let minimumKeyBytes = 16
+
     /// A guard; without a key it scrubs text but cannot pseudonymise.
-    init(key: Data?) { self.key = key.map { SymmetricKey(data: $0) } }
+    init(key: Data?) {
+        self.key = key.map { SymmetricKey(data: $0) }
+        fingerprint = key.map { k in
+            HMAC<SHA256>.authenticationCode(for: Data("leefbaar key fingerprint".utf8), using: SymmetricKey(data: k))
+                .prefix(8).map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// The key as configured: a key file's trailing line end (LF, CR LF) is not part of the key;
+    /// a key of fewer than 16 bytes is refused.
+    static func key(_ data: Data, source: String) throws -> Data {
+        var bytes = [UInt8](data)
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        guard bytes.count >= minimumKeyBytes else {
+            throw WarehouseError(.invalidInput, "\(source) holds a key of \(bytes.count) bytes; pseudonyms need a key of at least \(minimumKeyBytes) bytes (e.g. openssl rand -hex 32)")
+        }
+        return Data(bytes)
+    }
 
     /// A guard with the key from `LEEFBAAR_HASH_KEY` or the file named by `LEEFBAAR_HASH_KEY_FILE`.
     static func fromEnvironment() throws -> PrivacyGuard {
         let env = ProcessInfo.processInfo.environment
-        if let k = env["LEEFBAAR_HASH_KEY"], !k.isEmpty { return PrivacyGuard(key: Data(k.utf8)) }
+        if let k = env["LEEFBAAR_HASH_KEY"], !k.isEmpty { return PrivacyGuard(key: try key(Data(k.utf8), source: "LEEFBAAR_HASH_KEY")) }
         if let f = env["LEEFBAAR_HASH_KEY_FILE"], !f.isEmpty {
             guard let data = FileManager.default.contents(atPath: f), !data.isEmpty else {
                 throw WarehouseError(.missingFile, "cannot read the hash key file \(f)")
             }
-            return PrivacyGuard(key: data)
+            return PrivacyGuard(key: try key(data, source: "the hash key file \(f)"))
         }
         return PrivacyGuard(key: nil)
     }

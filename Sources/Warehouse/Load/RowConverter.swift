@@ -178,6 +178,22 @@ struct RowConverter {
         return values
     }
 
+    /// For a feed with personal columns: the fields a reject may show (used by the spec and not
+    /// personal); nil when the feed has none, and the raw record is kept as it stood.
+    var shareableFields: [Int]? {
+        guard spec.columns.contains(where: { $0.personal != nil }) else { return nil }
+        var safe = Set(filters.map(\.index))
+        for (i, b) in bindings.enumerated() where spec.columns[i].personal == nil {
+            switch b {
+            case .field(let f): safe.insert(f)
+            case .debitCredit(let d, let c): safe.insert(d); safe.insert(c)
+            case .template(let parts): for case .field(let f) in parts { safe.insert(f) }
+            default: break
+            }
+        }
+        return safe.sorted()
+    }
+
     /// File columns the spec does not use (reported as dropped: they are never stored).
     var unusedFields: [String] {
         var used = Set(filters.map(\.index))

@@ -1,0 +1,49 @@
+-- The tenant functions the row-level security policies call answer only for the caller: a tenant
+-- asking about another role or partner gets nothing (one partner could otherwise learn where
+-- another works). Inside a SECURITY DEFINER function current_user is the owner, so the caller is
+-- the role set with SET ROLE (the reports' SET LOCAL ROLE), else the login. The owner and analysts,
+-- who read everything anyway, get answers for anyone. No function is executable by PUBLIC.
+set local role leefbaar_owner;
+
+create or replace function core.tenant_gemeente(role_name text) returns text
+    language sql stable security definer set search_path = pg_catalog, core
+    as $$
+        select t.gemeente_code from core.tenant t
+        where t.role_name = $1
+          and ($1 = coalesce(nullif(current_setting('role'), 'none'), session_user::text)
+               or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_analyst', 'MEMBER')
+               or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_owner', 'MEMBER'))
+    $$;
+comment on function core.tenant_gemeente(text) is 'The gemeente code of a gemeente tenant''s role, for that role itself (or the owner and analysts); null otherwise.';
+
+create or replace function core.tenant_partner(role_name text) returns text
+    language sql stable security definer set search_path = pg_catalog, core
+    as $$
+        select t.partner_code from core.tenant t
+        where t.role_name = $1
+          and ($1 = coalesce(nullif(current_setting('role'), 'none'), session_user::text)
+               or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_analyst', 'MEMBER')
+               or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_owner', 'MEMBER'))
+    $$;
+comment on function core.tenant_partner(text) is 'The partner code of a partner tenant''s role, for that role itself (or the owner and analysts); null otherwise.';
+
+create or replace function core.partner_gemeenten(partner text) returns text[]
+    language sql stable security definer set search_path = pg_catalog, core
+    as $$
+        select coalesce(array_agg(distinct g), '{}') from (
+            select gemeente_code from core.activity_partner where partner_code = $1
+            union select gemeente_code from core.care_case where partner_code = $1
+            union select gemeente_code from core.visit where partner_code = $1
+            union select gemeente_code from core.initiative where supplied_by = $1
+            union select gemeente_code from core.adaptation where supplied_by = $1
+            union select gemeente_code from core.project where partner_code = $1 and gemeente_code is not null
+        ) as rows_of_partner (g)
+        where $1 = (select t.partner_code from core.tenant t
+                    where t.role_name = coalesce(nullif(current_setting('role'), 'none'), session_user::text))
+           or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_analyst', 'MEMBER')
+           or pg_has_role(coalesce(nullif(current_setting('role'), 'none'), session_user::text), 'leefbaar_owner', 'MEMBER')
+    $$;
+comment on function core.partner_gemeenten(text) is 'The gemeenten a partner has rows in (so it may see their names and areas), for that partner itself (or the owner and analysts); empty otherwise.';
+
+-- Functions made later by the owner are not executable by PUBLIC either.
+alter default privileges for role leefbaar_owner revoke execute on functions from public;
