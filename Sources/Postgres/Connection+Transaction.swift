@@ -2,8 +2,8 @@
 extension Connection {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
     @discardableResult
-    public func withTransaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
-        try execute(readOnly ? "begin read only" : "begin")
+    public func withTransaction<T>(readOnly: Bool = false, repeatableRead: Bool = false, _ body: () throws -> T) throws -> T {
+        try execute("begin" + (repeatableRead ? " isolation level repeatable read" : "") + (readOnly ? " read only" : ""))
         let value: T
         do {
             value = try body()

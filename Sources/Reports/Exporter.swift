@@ -20,10 +20,29 @@ public struct Exporter {
     }
 
     /// Exports for the given tenants (nil = the corporation). Returns the files written per folder.
+    /// All reports come from one snapshot of the data; the files are written into a new folder
+    /// beside `directory` that replaces it only when everything is written, so a failed or killed
+    /// export leaves the previous one as it was.
     @discardableResult
     public func export(tenants: [Tenant?], year: Int, to directory: String) throws -> [String: [String]] {
+        var folders: [String: String] = [:]
+        for tenant in tenants {
+            let folder = Exporter.folder(tenant)
+            if let other = folders[folder] {
+                throw WarehouseError(.invalidInput, "tenants \(other) and \(tenant?.code ?? "corporatie") would share the export folder \(folder): rename one (tenant codes must differ in more than case and punctuation)")
+            }
+            folders[folder] = tenant?.code ?? "corporatie"
+        }
+        let staging = try ExportFolder(replacing: directory)
+        let written = try runner.snapshot { runner in
+            try Exporter(runner: runner, catalog: catalog).write(tenants: tenants, year: year, to: staging.path)
+        }
+        try staging.commit()
+        return written
+    }
+
+    private func write(tenants: [Tenant?], year: Int, to directory: String) throws -> [String: [String]] {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [String: [String]] = [:]
         var indexRows: [String] = []
         for tenant in tenants {

@@ -7,6 +7,8 @@ import Warehouse
 public struct ReportRunner {
     let connection: Connection
     let catalog: ReportCatalog
+    /// Set inside `snapshot`: reports run in that one transaction, switching roles per tenant.
+    private var inSnapshot = false
 
     public init(connection: Connection, catalog: ReportCatalog) {
         self.connection = connection
@@ -44,10 +46,22 @@ public struct ReportRunner {
 
     /// Runs `body` in a READ ONLY transaction as the tenant's role (as the connecting user for the corporation).
     public func asTenant<T>(_ tenant: Tenant?, _ body: () throws -> T) throws -> T {
-        try connection.withTransaction(readOnly: true) {
+        if inSnapshot {
+            try connection.execute(tenant.map { "set local role \(try connection.escapeIdentifier($0.roleName))" } ?? "set local role none")
+            return try body()
+        }
+        return try connection.withTransaction(readOnly: true) {
             if let tenant { try connection.execute("set local role \(try connection.escapeIdentifier(tenant.roleName))") }
             return try body()
         }
+    }
+
+    /// Runs `body` (many reports, for many tenants) in one REPEATABLE READ, READ ONLY transaction:
+    /// every report sees the same data, even while a load commits.
+    public func snapshot<T>(_ body: (ReportRunner) throws -> T) throws -> T {
+        var inner = self
+        inner.inSnapshot = true
+        return try connection.withTransaction(readOnly: true, repeatableRead: true) { try body(inner) }
     }
 
     func query(_ report: ReportDefinition, year: Int) throws -> ReportTable {

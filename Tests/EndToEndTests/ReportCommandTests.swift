@@ -160,3 +160,39 @@ enum HTMLEscape {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }
+
+extension ReportCommandTests {
+    @Test func aKilledExportLeavesThePreviousOneByteIdentical() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("export-kill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(try report(["export", "--year", "2019", "--out", out.path]).status == 0)
+        func contents() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            let base = out.path
+            for case let path as String in FileManager.default.enumerator(atPath: base) ?? FileManager.DirectoryEnumerator() {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: base + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    files[path] = try Data(contentsOf: URL(fileURLWithPath: base + "/" + path))
+                }
+            }
+            return files
+        }
+        let before = try contents()
+        #expect(before.count > 80)
+        var killedMidway = 0
+        for delay in [0.05, 0.15, 0.3, 0.45] {
+            let run = try RunningTool("leefbaar-report", ["export", "--year", "2019", "--out", out.path], environment: try SampleWarehouse.shared().env)
+            Thread.sleep(forTimeInterval: delay)
+            run.signal(SIGKILL)
+            guard run.wait().status != 0 else { continue }   // it finished first: a new export stands
+            killedMidway += 1
+            #expect(try contents() == before, "the export killed after \(delay) s changed the previous one")
+        }
+        #expect(killedMidway > 0)
+        // The next export replaces it and removes what the killed ones left beside it.
+        #expect(try report(["export", "--year", "2019", "--out", out.path]).status == 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path).filter { $0.hasPrefix(".\(out.lastPathComponent).") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        #expect(try contents().count == before.count)
+    }
+}

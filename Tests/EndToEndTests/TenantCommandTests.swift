@@ -29,4 +29,17 @@ import TestSupport
             #expect(try admin.scalar("select count(*) from pg_roles where rolname = $1", ["leefbaar_p_" + code], as: Int.self) == 0)
         }
     }
+
+    @Test func codesThatDifferOnlyInCaseAreRefused() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            #expect(try runTool("leefbaar-etl", ["tenant", "add", "partner", "buurtbemiddeling"], environment: env).status == 0)
+            let twin = try runTool("leefbaar-etl", ["tenant", "add", "partner", "Buurtbemiddeling"], environment: env)
+            #expect(twin.status == 1)
+            #expect(twin.stderr.contains("tenant buurtbemiddeling already exists; Buurtbemiddeling differs from it only in case"), "\(twin.stderr)")
+            let admin = try cluster.connect(database: name)
+            #expect(try admin.scalar("select count(*) from core.tenant", as: Int.self) == 1)
+        }
+    }
 }

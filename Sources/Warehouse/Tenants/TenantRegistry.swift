@@ -42,8 +42,9 @@ public struct TenantRegistry {
             throw WarehouseError(.invalidInput, "a gemeente tenant needs a CBS code like GM0106, not '\(code)'")
         }
         return try connection.withTransaction {
-            if try connection.scalar("select 1 from core.tenant where tenant_code = $1", [code], as: Int.self) != nil {
-                throw WarehouseError(.invalidInput, "tenant \(code) already exists")
+            // Codes differ in more than case: tenants' export folders and role names must not collide.
+            if let existing = try connection.scalar("select tenant_code from core.tenant where lower(tenant_code) = lower($1)", [code], as: String.self) {
+                throw WarehouseError(.invalidInput, existing == code ? "tenant \(code) already exists" : "tenant \(existing) already exists; \(code) differs from it only in case")
             }
             let displayName: String
             switch kind {
