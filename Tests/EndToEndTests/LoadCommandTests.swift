@@ -53,4 +53,37 @@ import TestSupport
             #expect(try db.scalar("select sum(amount)::text from core.spending", as: String.self) == "858001.00")
         }
     }
+
+    @Test func aSpecWithoutHooksShowsInTheSpendingReportAtOnce() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let real = packageRoot().appendingPathComponent("Tests/Fixtures/real")
+            let loaded = try runTool("leefbaar-etl", ["load", "--spec", real.appendingPathComponent("subsidies.yaml").path,
+                                                      real.appendingPathComponent("subsidieregister-assen.csv").path], environment: env)
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            let db = try cluster.connect(database: name)
+            let expected = try #require(try db.scalar("select sum(amount)::text from core.spending where year = 2019", as: String.self))
+            let report = try runTool("leefbaar-report", ["run", "uitgaven", "--year", "2019", "--format", "csv"], environment: env)
+            #expect(report.status == 0, "\(report.stderr)")
+            let assen = report.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Assen,") }.map(String.init) ?? ""
+            #expect(assen.hasSuffix("," + expected), "\(report.stdout) \(report.stderr)")
+        }
+    }
+
+    @Test func aLoginPasswordFilesLineEndIsNotPartOfThePassword() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(UUID().uuidString)")
+            try "wachtwoord-met-crlf\r\n".write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let code = "crlf-\(UUID().uuidString.prefix(6).lowercased())"
+            let added = try runTool("leefbaar-etl", ["tenant", "add", "partner", code, "--login", "--password-file", file.path], environment: env)
+            #expect(added.status == 0, "\(added.stderr)")
+            let login = try Connection(conninfo: "host=127.0.0.1 port=\(cluster.port) dbname=\(name) user=leefbaar_p_\(code) password=wachtwoord-met-crlf")
+            #expect(try login.scalar("select current_user::text", as: String.self) == "leefbaar_p_\(code)")
+            _ = try runTool("leefbaar-etl", ["tenant", "remove", code], environment: env)
+        }
+    }
 }

@@ -46,7 +46,7 @@ struct TenantCommand: ParsableCommand {
                     text = readLine(strippingNewline: true) ?? ""
                 }
                 // The first line; its line end (LF or CR LF) is not part of the password.
-                password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) } ?? ""
+                password = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
                 guard let password, !password.isEmpty else { throw ValidationError("--login needs a non-empty password") }
             }
             let tenant = try TenantRegistry(connection: try connection.connect())
