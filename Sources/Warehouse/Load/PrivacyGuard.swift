@@ -59,7 +59,6 @@ final class PrivacyGuard {
     }
 
     static let marker = "[verwijderd]"
-    private static let email = try? NSRegularExpression(pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
     private static let phone = try? NSRegularExpression(pattern: #"(?<![0-9])(?:(?:\+31|0031)[\s-]?(?:\(0\))?[\s-]?[1-9](?:[\s-]?[0-9]){8}|0[1-9](?:[\s-]?[0-9]){8})(?![0-9])"#)
     private static let nineDigits = try? NSRegularExpression(pattern: #"(?<![0-9])[0-9]{9}(?![0-9])|(?<![0-9])[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9])"#)
 
@@ -72,24 +71,74 @@ final class PrivacyGuard {
             if b >= 0x30 && b <= 0x39 { digits += 1 } else if b == 0x40 { at = true }
         }
         guard at || digits >= 9 else { return text }
-        var result = text
-        result = replace(PrivacyGuard.email, in: result, kind: "email") { _ in true }
+        var result = at ? scrubEmails(text) : text
+        guard digits >= 9 else { return result }
         result = replace(PrivacyGuard.nineDigits, in: result, kind: "bsn") { PrivacyGuard.passesElfproef($0) }
         result = replace(PrivacyGuard.phone, in: result, kind: "phone") { _ in true }
         return result
     }
 
+    /// E-mail addresses (`local@domain.tld`), found from each '@' outwards in one pass: linear in the
+    /// text, where a regular expression starting at every position of a long run of letters or
+    /// digits before an '@' took quadratic time.
+    private func scrubEmails(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        func local(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
+        }
+        func domain(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x2D
+        }
+        func letter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0      // bytes[..<copied] are decided
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x40 else { i += 1; continue }
+            var start = i
+            while start > copied, local(bytes[start - 1]) { start -= 1 }
+            var end = i + 1
+            while end < bytes.count, domain(bytes[end]) { end += 1 }
+            // The domain ends in '.' and two or more letters (trailing dots or hyphens are not part of it).
+            var last = end
+            while last > i + 1, !letter(bytes[last - 1]) { last -= 1 }
+            var tld = last
+            while tld > i + 1, letter(bytes[tld - 1]) { tld -= 1 }
+            if start < i, last - tld >= 2, tld > i + 2, bytes[tld - 1] == 0x2E {
+                out += bytes[copied..<start]
+                out += Array(PrivacyGuard.marker.utf8)
+                counts["email", default: 0] += 1
+                copied = last
+                i = last
+            } else {
+                i += 1
+            }
+        }
+        guard copied > 0 else { return text }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private func replace(_ regex: NSRegularExpression?, in text: String, kind: String, when accept: (String) -> Bool) -> String {
         guard let regex else { return text }
-        let ns = text as NSString
-        var out = text
-        for match in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).reversed() {
-            let found = ns.substring(with: match.range)
-            guard accept(found), let range = Range(match.range, in: out) else { continue }
-            out.replaceSubrange(range, with: PrivacyGuard.marker)
+        // One forward pass over the UTF-16 units the matches are counted in: replacing inside the
+        // string match by match re-indexed it each time (quadratic with many matches).
+        let units = Array(text.utf16)
+        var out: [UInt16] = []
+        var copied = 0
+        for match in regex.matches(in: text, range: NSRange(location: 0, length: units.count)) {
+            let range = match.range.location..<(match.range.location + match.range.length)
+            guard range.lowerBound >= copied, accept(String(decoding: units[range], as: UTF16.self)) else { continue }
+            if out.isEmpty { out.reserveCapacity(units.count) }
+            out += units[copied..<range.lowerBound]
+            out += Array(PrivacyGuard.marker.utf16)
+            copied = range.upperBound
             counts[kind, default: 0] += 1
         }
-        return out
+        guard copied > 0 else { return text }
+        out += units[copied...]
+        return String(decoding: out, as: UTF16.self)
     }
 
     /// The BSN elfproef: 9×d1 + 8×d2 + … + 2×d8 − 1×d9 is divisible by 11 (and not all zeros).
