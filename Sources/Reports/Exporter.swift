@@ -53,7 +53,7 @@ public struct Exporter {
             var links: [String] = []
             for report in catalog.reports where ReportRunner.allowed(report, for: tenant) {
                 let (context, table) = try runner.run(report, tenant: tenant, year: year)
-                var row = "<tr><td>\(HTMLRenderer.escape(report.title))</td>"
+                var row = "<tr><td>\(HTMLRenderer.escape(report.title))\(table.rows.isEmpty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")</td>"
                 for format in Exporter.formats {
                     let file = "\(report.name).\(format.fileExtension)"
                     try format.render(context, table).write(toFile: path + "/" + file, atomically: true, encoding: .utf8)

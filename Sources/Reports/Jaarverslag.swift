@@ -20,7 +20,7 @@ public enum Jaarverslag {
         var blocks: [Block] = [.heading("\(year): leefbaarheidsprogramma")]
         let spending = try run("uitgaven")
         let total = spending.1.rows.last.flatMap { $0.last ?? nil } ?? "0"
-        blocks.append(.text("Wij zetten in op leefbaarheid daar waar dat het meest nodig is. De basis zijn de scores uit de Leefbaarometer, die wij koppelen aan onze eigen woningvoorraad; ons eigen werkgebied is de maatstaf. In \(year) gaven we in totaal \(DutchNumber.euro(total)) uit aan leefbaarheid."))
+        blocks.append(.text("Wij zetten in op leefbaarheid daar waar dat het meest nodig is. De basis zijn de scores uit de Leefbaarometer, die wij koppelen aan onze eigen woningvoorraad; ons eigen werkgebied is de maatstaf. In \(year) gaven we in totaal \(DutchNumber.euro(total, cents: DutchNumber.hasCents([total]))) uit aan leefbaarheid."))
         blocks.append(.table(spending.0, spending.1))
         let focus = try run("focus").1
         let focusNames = focus.rows.filter { $0.last == "ja" }.compactMap { $0.first ?? nil }
@@ -36,7 +36,7 @@ public enum Jaarverslag {
             let totalInitiatives = perYear.map(\.1).reduce(0, +)
             let average = totalInitiatives / max(perYear.count, 1)
             blocks.append(.heading("Buurtinitiatieven"))
-            blocks.append(.text("Sinds \(first) dienden bewoners \(DutchNumber.roughly(totalInitiatives)) initiatieven in, gemiddeld ongeveer \(DutchNumber.roughly(average, unit: 10)) per jaar. In \(year) werden \(DutchNumber.roughly(thisYear)) initiatieven ingediend."))
+            blocks.append(.text("Sinds \(first) dienden bewoners \(DutchNumber.roughly(totalInitiatives)) initiatieven in, gemiddeld \(DutchNumber.roughly(average, unit: 10)) per jaar. In \(year) werden \(DutchNumber.roughly(thisYear)) initiatieven ingediend."))
         }
         let activities = try run("activiteiten").1
         if !activities.rows.isEmpty {
@@ -50,15 +50,39 @@ public enum Jaarverslag {
         }
         let (thuisContext, thuis) = try run("langer-thuis")
         blocks.append(.heading("Langer zelfstandig thuis"))
-        if let visitors = thuis.rows.first(where: { ($0[0] ?? "").hasPrefix("Bezoekers") }).flatMap({ $0[2] }).flatMap(Int.init) {
-            blocks.append(.text("In oktober \(year) openden we het Beleefhuis. Tot en met februari kwamen er \(DutchNumber.roughly(visitors)) bezoekers."))
-        }
+        for sentence in try visitorSentences(runner, year: year) { blocks.append(.text(sentence)) }
         if let cost = thuis.rows.first(where: { $0[1] == "Totaal" }).flatMap({ $0[3] }), let euros = Double(cost) {
             let rounded = Int(euros) / 1000 * 1000
-            blocks.append(.text("In \(year) gaven we ruim \(DutchNumber.euro(String(rounded))) uit aan kleine aanpassingen in woningen (Langer Zelfstandig Thuis-pakket)."))
+            blocks.append(.text("In \(year) gaven we ruim \(DutchNumber.euro(String(rounded), cents: false)) uit aan kleine aanpassingen in woningen (Langer Zelfstandig Thuis-pakket)."))
         }
         blocks.append(.table(thuisContext.with(title: "Aanpassingen en bezoekers"), thuis))
         return blocks
+    }
+
+    static let months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+
+    /// Sentences about visitor locations from the data: a location whose first visit falls in the
+    /// year opened that year ("In oktober 2019 openden we het Beleefhuis"); otherwise only its
+    /// visitors of the season (October of the year to February of the next) are told.
+    static func visitorSentences(_ runner: ReportRunner, year: Int) throws -> [String] {
+        let rows = try runner.asTenant(nil) {
+            try runner.connection.execute("""
+                select location, min(visit_date)::text, max(visit_date) filter (where in_season)::text, sum(visitors) filter (where in_season)
+                from (select *, visit_date >= make_date($1::int, 10, 1) and visit_date < make_date($1::int + 1, 3, 1) as in_season
+                      from core.visit) v
+                group by location having bool_or(in_season) order by location
+                """, [year])
+        }
+        return try rows.compactMap { row in
+            let location: String = try row.decode(0), first: String = try row.decode(1), last: String = try row.decode(2)
+            let visitors: Int = try row.decode(3)
+            func month(_ iso: String) -> String { months[(Int(iso.dropFirst(5).prefix(2)) ?? 1) - 1] }
+            let lastMonth = month(last) + (last.hasPrefix(String(year)) ? "" : " \(year + 1)")
+            if first.hasPrefix(String(year)) {
+                return "In \(month(first)) \(year) openden we het \(location). Tot en met \(lastMonth) kwamen er \(DutchNumber.roughly(visitors)) bezoekers."
+            }
+            return "Het \(location) ontving van oktober \(year) tot en met \(lastMonth) \(DutchNumber.roughly(visitors)) bezoekers."
+        }
     }
 
     static func sentence(_ items: [String]) -> String {

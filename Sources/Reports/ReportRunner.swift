@@ -24,6 +24,19 @@ public struct ReportRunner {
         return tenant
     }
 
+    /// The latest year with spending loaded (a ledger or another spending feed), nil when none.
+    public func latestLoadedYear() throws -> Int? {
+        try connection.scalar("select max(year) from rpt.spending_summary", as: Int.self)
+    }
+
+    /// Refuses a year without loaded spending (the report would speak of € 0), naming the latest
+    /// loaded year, unless `allowEmpty`.
+    public func requireLoaded(year: Int, allowEmpty: Bool) throws {
+        guard !allowEmpty, try connection.scalar("select count(*) from rpt.spending_summary where year = $1", [year], as: Int.self) == 0 else { return }
+        let latest = try latestLoadedYear()
+        throw WarehouseError(.invalidInput, "no spending is loaded for \(year)\(latest.map { "; the latest year loaded is \($0)" } ?? "; nothing is loaded yet"). Pass --allow-empty to report on \(year) anyway")
+    }
+
     /// Whether a tenant may receive a report.
     public static func allowed(_ report: ReportDefinition, for tenant: Tenant?) -> Bool {
         switch tenant?.kind {
@@ -72,6 +85,10 @@ public struct ReportRunner {
             ReportTable.Column(name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name))
         }
         let rows = result.map { row in (0..<columns.count).map { row[$0] } }
-        return ReportTable(columns: columns, rows: rows)
+        var table = ReportTable(columns: columns, rows: rows)
+        for (i, column) in table.columns.enumerated() where column.money {
+            table.columns[i].cents = DutchNumber.hasCents(table.values(column.name))
+        }
+        return table
     }
 }

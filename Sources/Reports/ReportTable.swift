@@ -8,6 +8,8 @@ public struct ReportTable: Sendable {
         public var name: String
         public var kind: Kind
         public var money: Bool
+        /// For a money column: shown with cents (some value has them) or in whole euros.
+        public var cents = false
         public var isNumeric: Bool { kind == .integer || kind == .decimal }
     }
 

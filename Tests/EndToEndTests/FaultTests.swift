@@ -50,7 +50,8 @@ import TestSupport
                 }
                 // The previous copy is untouched while the killed one rolled back.
                 #expect(try totals(db) == Self.expected || status == "loaded")
-                let rerun = try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path, "--force"], environment: env)
+                // The killed client's backend may still hold the table's load lock until its statement ends: wait for it.
+                let rerun = try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path, "--force", "--wait", "60"], environment: env)
                 #expect(rerun.status == 0, "\(rerun.stderr)")
                 #expect(try totals(db) == Self.expected)
                 // A killed client's backend can outlive it for a moment (busy in a statement); once it is

@@ -195,4 +195,56 @@ extension ReportCommandTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
         #expect(try contents().count == before.count)
     }
+
+    @Test func aYearWithoutSpendingIsRefusedNamingTheLatestYear() throws {
+        let r = try report(["run", "jaarverslag", "--year", "2030", "--format", "md"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no spending is loaded for 2030; the latest year loaded is 2019"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try report(["run", "uitgaven", "--year", "2030"]).status == 1)
+        let allowed = try report(["run", "uitgaven", "--year", "2030", "--allow-empty", "--format", "html"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.contains("Geen gegevens voor Corporatie in 2030."))
+    }
+
+    @Test func csvForExcelNeutralisesFormulas() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("activiteiten-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try "Bron;Id;Datum;Gemeente;Titel;Soort\ncorporatie;A1;01-03-2019;Assen;\"=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";burendag\ncorporatie;A2;02-03-2019;Assen;-1+2;burendag\ncorporatie;A3;03-03-2019;Assen;@SUM(1);burendag\n"
+                .write(to: file, atomically: true, encoding: .utf8)
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "activities", file.path], environment: env).status == 0)
+            let nl = try runTool("leefbaar-report", ["run", "activiteiten", "--year", "2019", "--format", "csv-nl", "--allow-empty"], environment: env)
+            #expect(nl.status == 0, "\(nl.stderr)")
+            #expect(nl.stdout.contains("\"'=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\""), "\(nl.stdout)")
+            #expect(nl.stdout.contains("'-1+2") && nl.stdout.contains("'@SUM(1)"))
+            // Plain CSV stays raw, for programs.
+            let plain = try runTool("leefbaar-report", ["run", "activiteiten", "--year", "2019", "--format", "csv", "--allow-empty"], environment: env)
+            #expect(plain.stdout.contains("=HYPERLINK(") && !plain.stdout.contains("'=HYPERLINK("))
+        }
+    }
+
+    @Test func aLaterYearsChapterTellsThatYearOnly() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_HASH_KEY": "jaarverslag-test-key"]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("years-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            for year in ["2019", "2020"] {
+                let files = try runTool("leefbaar-etl", ["sample", "--out", dir.path + "/" + year, "--year", year], environment: env)
+                    .stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+                for f in files where f.count == 2 {
+                    let r = try runTool("leefbaar-etl", ["load", "--feed", f[0], f[1], "--max-rejects", "100%"], environment: env)
+                    #expect(r.status == 0, "\(f) \(r.stderr)")
+                }
+            }
+            let chapter = try runTool("leefbaar-report", ["run", "jaarverslag", "--year", "2020", "--format", "md"], environment: env)
+            #expect(chapter.status == 0, "\(chapter.stderr)")
+            #expect(!chapter.stdout.contains("openden we het Beleefhuis"), "\(chapter.stdout)")
+            #expect(chapter.stdout.contains("Het Beleefhuis ontving van oktober 2020 tot en met februari 2021"), "\(chapter.stdout)")
+            #expect(!chapter.stdout.contains("ongeveer ruim"))
+        }
+    }
 }

@@ -29,6 +29,8 @@ struct Run: ParsableCommand {
     @Option(help: "The year.") var year: Int
     @Option(help: "table, csv, csv-nl, json, md or html.") var format: String = "table"
     @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Flag(help: "Report on a year for which no spending is loaded (by default that is an error naming the latest loaded year).")
+    var allowEmpty = false
 
     func validate() throws {
         guard ReportFormat(rawValue: format) != nil else {
@@ -42,6 +44,7 @@ struct Run: ParsableCommand {
         let catalog = try ReportCatalog(sql: try connection.sql())
         let runner = ReportRunner(connection: db, catalog: catalog)
         let who = try runner.tenant(tenant)
+        try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
         let reportFormat = ReportFormat(rawValue: format) ?? .table
         let text: String
         if name == Jaarverslag.name {
@@ -71,11 +74,14 @@ struct Export: ParsableCommand {
     @Option(help: "The folder to write into.") var out: String
     @Option(name: .customLong("tenant"), help: "Only these tenants (repeatable); corporation for the corporation. Default: the corporation and every tenant.")
     var tenants: [String] = []
+    @Flag(help: "Export a year for which no spending is loaded (by default that is an error naming the latest loaded year).")
+    var allowEmpty = false
 
     func run() throws {
         let db = try connection.connect()
         let catalog = try ReportCatalog(sql: try connection.sql())
         let runner = ReportRunner(connection: db, catalog: catalog)
+        try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
         let who: [Tenant?] = tenants.isEmpty ? [nil] + (try TenantRegistry(connection: db).list()).map { $0 } : try tenants.map { try runner.tenant($0) }
         let started = Date()
         let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out)

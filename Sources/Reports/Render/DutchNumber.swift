@@ -1,3 +1,5 @@
+import Warehouse
+
 /// Dutch number formatting for people: `1.199.000`, `1.234,56`, `€ 1.199.000`.
 enum DutchNumber {
     /// Formats a plain decimal text (`-1234.5`) with a decimal comma and thousands dots.
@@ -24,10 +26,16 @@ enum DutchNumber {
         return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "," + fraction)
     }
 
-    /// Euro amount for a table: cents only when there are any.
-    static func euro(_ text: String) -> String {
-        let hasCents = text.split(separator: ".").dropFirst().first.map { $0.contains { $0 != "0" } } ?? false
-        return "€ " + format(hasCents ? text : String(text.split(separator: ".").first ?? "0"), decimals: hasCents ? 2 : nil)
+    /// Euro amount: with cents (`€ 182.395,18`) or in whole euros (`€ 800.000`), rounded half up,
+    /// never cut. A report shows a money column one way throughout (`ReportTable.Column.cents`).
+    static func euro(_ text: String, cents: Bool) -> String {
+        let rounded = ExactDecimal.parse(text, style: .plain)?.rounded(to: cents ? 2 : 0, .halfUp)?.description ?? text
+        return "€ " + format(rounded, decimals: cents ? 2 : nil)
+    }
+
+    /// Whether any of a money column's values has cents.
+    static func hasCents(_ values: [String?]) -> Bool {
+        values.contains { v in v?.split(separator: ".").dropFirst().first.map { $0.contains { $0 != "0" } } ?? false }
     }
 
     /// "ruim 400", "bijna 100", as the annual report writes round figures.

@@ -35,6 +35,7 @@ enum HTMLRenderer {
         <html lang="nl">
         <head>
         <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>\(escape(title))</title>
         <style>\(style)</style>
         </head>
@@ -53,6 +54,9 @@ enum HTMLRenderer {
     static func section(_ context: ReportContext, _ table: ReportTable) -> String {
         var out = context.description.isEmpty ? "" : "<p>\(escape(context.description))</p>\n"
         if let chart = context.chart, let svg = SVGChart.render(chart, table) { out += svg + "\n" }
+        if table.rows.isEmpty {
+            return out + "<p class=\"empty\">Geen gegevens voor \(escape(context.tenant)) in \(context.year).</p>\n" + tableHTML(table)
+        }
         out += tableHTML(table)
         return out
     }

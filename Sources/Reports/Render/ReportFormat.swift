@@ -33,7 +33,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 enum DisplayValue {
     static func text(_ value: String?, _ column: ReportTable.Column) -> String {
         guard let value else { return "" }
-        if column.money { return DutchNumber.euro(value) }
+        if column.money { return DutchNumber.euro(value, cents: column.cents) }
         switch column.kind {
         case .integer, .decimal: return DutchNumber.format(value, grouping: column.kind == .integer ? value.count > 4 : true)
         case .date:
@@ -80,6 +80,11 @@ enum CSVRenderer {
             out += zip(row, table.columns).map { value, column in
                 guard let value else { return "" }
                 if dutch && column.kind == .decimal { return DutchNumber.format(value, grouping: false) }
+                // Excel runs a cell starting with = + - @ (or a tab or CR before one) as a formula:
+                // in the Excel flavour such text gets a leading ' so it stays text (OWASP CSV injection).
+                if dutch, !column.isNumeric, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+                    return quote("'" + value)
+                }
                 return quote(value)
             }.joined(separator: separator) + "\r\n"
         }
