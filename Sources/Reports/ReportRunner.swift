@@ -86,9 +86,9 @@ public struct ReportRunner {
         }
         let rows = result.map { row in (0..<columns.count).map { row[$0] } }
         var table = ReportTable(columns: columns, rows: rows)
-        for (i, column) in table.columns.enumerated() where column.money {
-            table.columns[i].cents = DutchNumber.hasCents(table.values(column.name))
-        }
+        // One way for the whole report: cents everywhere when any amount has them, else whole euros.
+        let cents = table.columns.contains { $0.money && DutchNumber.hasCents(table.values($0.name)) }
+        for i in table.columns.indices where table.columns[i].money { table.columns[i].cents = cents }
         return table
     }
 }

@@ -8,7 +8,7 @@ public struct ReportTable: Sendable {
         public var name: String
         public var kind: Kind
         public var money: Bool
-        /// For a money column: shown with cents (some value has them) or in whole euros.
+        /// For a money column: shown with cents (some amount of the report has them) or in whole euros.
         public var cents = false
         public var isNumeric: Bool { kind == .integer || kind == .decimal }
     }
