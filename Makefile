@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN = .build/debug
 DEMO_URL = $(shell scripts/pg-local.sh url)
 
-.PHONY: deps build test demo db-start db-stop clean bench lint
+.PHONY: deps build test demo db-start db-stop clean bench lint fuzz
 
 deps:
 	@missing=""; \
@@ -36,6 +36,9 @@ demo: build
 bench: deps
 	Benchmarks/load-bench.sh $(BENCH_ROWS)
 	Benchmarks/report-bench.sh $(BENCH_SCALE)
+
+fuzz:
+	Fuzz/run.sh $(FUZZ_RUNS)
 
 clean: db-stop
 	rm -rf .build .pgdata

@@ -23,7 +23,14 @@ public struct ConnectionOptions: ParsableArguments {
 
     /// Opens a connection.
     public func connect() throws -> Connection {
-        try Connection(conninfo: conninfo)
+        do {
+            return try Connection(conninfo: conninfo)
+        } catch let error as PostgresError where conninfo.isEmpty && error.code == .connectionFailed {
+            let env = ProcessInfo.processInfo.environment
+            let libpq = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGPASSFILE"].filter { env[$0] != nil }
+            guard libpq.isEmpty else { throw error }
+            throw PostgresError(.connectionFailed, "\(error.message)\nNo connection is configured: pass --database-url, set DATABASE_URL, or libpq's PGHOST/PGDATABASE/PGUSER (or PGSERVICE); `make db-start` prints a DATABASE_URL for a local cluster")
+        }
     }
 
     /// The SQL folder.

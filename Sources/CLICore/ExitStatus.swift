@@ -25,39 +25,11 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .locked: return .locked
             case .rejectsOverThreshold: return .rejectsOverThreshold
             case .interrupted: return .interrupted
+            case .unknownName: return .usage
             default: return .failure
             }
         }
         if error is PostgresError { return .failure }
         return .failure
-    }
-}
-
-/// Runs a root command with Leefbaar's exit codes and error format.
-public enum CommandRunner {
-    /// Parses the command line, runs the command, exits with the mapped status.
-    public static func main<Root: ParsableCommand>(_ root: Root.Type) -> Never {
-        let command: any ParsableCommand
-        do {
-            command = try Root.parseAsRoot()
-        } catch {
-            if Root.exitCode(for: error) == .success { Root.exit(withError: error) }
-            FileHandle.standardError.write(Data((Root.fullMessage(for: error) + "\n").utf8))
-            exit(ExitStatus.usage.rawValue)
-        }
-        do {
-            var runnable = command
-            try runnable.run()
-            exit(ExitStatus.ok.rawValue)
-        } catch let error as ExitCode {
-            exit(error.rawValue)
-        } catch let error as ValidationError {
-            FileHandle.standardError.write(Data("\(Root._commandName): error: \(error)\n".utf8))
-            exit(ExitStatus.usage.rawValue)
-        } catch {
-            if Root.exitCode(for: error) == .success { Root.exit(withError: error) }
-            FileHandle.standardError.write(Data("\(Root._commandName): error: \(error)\n".utf8))
-            exit(ExitStatus.of(error).rawValue)
-        }
     }
 }

@@ -66,7 +66,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
 
     /// True when the error means the connection is gone and a retry needs a new connection.
     public var isConnectionProblem: Bool {
-        code == .connectionLost || code == .connectionFailed || (sqlState?.hasPrefix("08") ?? false)
-            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+        code == .connectionLost || code == .connectionFailed || (sqlState?.hasPrefix(SQLState.connectionClass) ?? false)
+            || sqlState == SQLState.adminShutdown || sqlState == SQLState.crashShutdown || sqlState == SQLState.cannotConnectNow
     }
 }

@@ -91,7 +91,8 @@ public struct ReportCatalog: Sendable {
     /// The report called `name`, or an error listing the known ones.
     public func report(_ name: String) throws -> ReportDefinition {
         guard let r = reports.first(where: { $0.name == name }) else {
-            throw WarehouseError(.invalidInput, "no report '\(name)' (known: \((reports.map(\.name) + [Jaarverslag.name]).sorted().joined(separator: ", ")))")
+            let known = (reports.map(\.name) + [Jaarverslag.name]).sorted()
+            throw WarehouseError(.unknownName, "no report '\(name)'.\(Suggestion.phrase(name, in: known)) Known: \(known.joined(separator: ", "))")
         }
         return r
     }

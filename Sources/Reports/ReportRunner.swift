@@ -18,8 +18,10 @@ public struct ReportRunner {
     /// The tenant for `code` (`corporation`, a CBS code or a partner code); nil for the corporation.
     public func tenant(_ code: String?) throws -> Tenant? {
         guard let code, !code.isEmpty, code.lowercased() != "corporation", code.lowercased() != "corporatie" else { return nil }
-        guard let tenant = try TenantRegistry(connection: connection).find(code) else {
-            throw WarehouseError(.invalidInput, "no tenant '\(code)': see leefbaar-etl tenant list")
+        let registry = TenantRegistry(connection: connection)
+        guard let tenant = try registry.find(code) else {
+            let known = ["corporatie"] + (try registry.list()).map(\.code)
+            throw WarehouseError(.unknownName, "no tenant '\(code)'.\(Suggestion.phrase(code, in: known)) See leefbaar-etl tenant list")
         }
         return tenant
     }

@@ -18,6 +18,8 @@ public struct WarehouseError: Error, CustomStringConvertible, Sendable {
         public static let rejectsOverThreshold = Code("rejectsOverThreshold")
         /// A data check found unsound data.
         public static let checkFailed = Code("checkFailed")
+        /// A name given on the command line (a feed, a report, a tenant) is not known: a usage error.
+        public static let unknownName = Code("unknownName")
         /// A replace would have removed far more rows of a scope than the file brings.
         public static let shrinkRefused = Code("shrinkRefused")
         /// The run was interrupted (SIGINT, SIGTERM); what it was doing was rolled back.

@@ -65,18 +65,18 @@ import TestSupport
 /// Workbook cells: serial dates and cell names.
 @Suite struct WorkbookCellTests {
     @Test func serialDatesInBothSystems() {
-        #expect(XLSXSource.serialDate("43466", date1904: false) == "2019-01-01")
-        #expect(XLSXSource.serialDate("43830.75", date1904: false) == "2019-12-31")
-        #expect(XLSXSource.serialDate("42004", date1904: true) == "2019-01-01")
-        #expect(XLSXSource.serialDate("abc", date1904: false) == nil)
-        #expect(XLSXSource.isDateFormat("dd-mm-yyyy") && XLSXSource.isDateFormat("[$-413]d mmmm yyyy"))
-        #expect(!XLSXSource.isDateFormat("#,##0.00") && !XLSXSource.isDateFormat("\"dag\" 0"))
+        #expect(SheetXML.serialDate("43466", date1904: false) == "2019-01-01")
+        #expect(SheetXML.serialDate("43830.75", date1904: false) == "2019-12-31")
+        #expect(SheetXML.serialDate("42004", date1904: true) == "2019-01-01")
+        #expect(SheetXML.serialDate("abc", date1904: false) == nil)
+        #expect(SheetXML.isDateFormat("dd-mm-yyyy") && SheetXML.isDateFormat("[$-413]d mmmm yyyy"))
+        #expect(!SheetXML.isDateFormat("#,##0.00") && !SheetXML.isDateFormat("\"dag\" 0"))
     }
 
     @Test func cellNamesAndColumns() {
-        #expect(XLSXSource.cellName("Blad1", 2, 12) == "Blad1!C12")
-        #expect(XLSXSource.cellName("Blad1", 27, 3) == "Blad1!AB3")
-        #expect(XLSXSource.column(of: "AB3") == 27)
-        #expect(XLSXSource.column(of: "C12") == 2)
+        #expect(SheetXML.cellName("Blad1", 2, 12) == "Blad1!C12")
+        #expect(SheetXML.cellName("Blad1", 27, 3) == "Blad1!AB3")
+        #expect(SheetXML.column(of: "AB3") == 27)
+        #expect(SheetXML.column(of: "C12") == 2)
     }
 }

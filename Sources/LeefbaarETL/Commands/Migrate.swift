@@ -14,12 +14,20 @@ struct Migrate: ParsableCommand {
     @Flag(help: "List applied and pending migrations; apply nothing.")
     var status = false
 
+    @Flag(help: "Like --status, but exit 1 when a migration is pending or changed: a gate for deploys.")
+    var check = false
+
     func run() throws {
         let db = try connection.connect()
         let migrator = Migrator(connection: db, migrations: try Migration.load(from: try connection.sql().migrations))
-        if status {
-            for line in try migrator.status() {
+        if status || check {
+            let lines = try migrator.status()
+            for line in lines {
                 print("\(Migration.stem(version: line.version, name: line.name))  \(line.state)\(line.appliedAt.map { "  \($0)" } ?? "")")
+            }
+            let open = lines.filter { "\($0.state)" != "applied" }
+            if check && !open.isEmpty {
+                throw WarehouseError(.migrationMismatch, "\(open.count) migration\(open.count == 1 ? " is" : "s are") not applied as written (\(open.map { "\(Migration.stem(version: $0.version, name: $0.name)): \($0.state)" }.joined(separator: ", "))): run `leefbaar-etl migrate`")
             }
             return
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import CLICore
 import Warehouse
@@ -35,13 +36,16 @@ struct Settings: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a setting (numbers in dot notation).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The setting.") var key: String
-        @Argument(help: "The new value; put a negative number after --: settings set inzet.plus_sd -- -0.3") var value: String
+        @Argument(parsing: .allUnrecognized, help: "The new value: -0.3 and -0,3 are fine.") var values: [String]
+        func validate() throws {
+            guard values.count == 1 else { throw ValidationError("give one value, e.g. settings set inzet.plus_sd -0.3") }
+        }
         func run() throws {
+            var value = values[0]
             let db = try connection.connect()
             guard let old = try db.scalar("select value from core.setting where key = $1", [key], as: String.self) else {
                 throw WarehouseError(.invalidInput, "no setting '\(key)' (see leefbaar-etl settings list)")
             }
-            var value = value
             if key.hasPrefix("inzet.") {
                 // A plain decimal (a decimal comma is fine): no hex, exponents, NaN or Infinity.
                 guard let plain = ExactDecimal.settingNumber(value), let number = Double(plain) else {

@@ -13,7 +13,7 @@ extension FeedSpec {
         guard FileManager.default.fileExists(atPath: path) else {
             let known = (try? FileManager.default.contentsOfDirectory(atPath: sql.feeds))?
                 .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted() ?? []
-            throw WarehouseError(.invalidInput, "no feed '\(name)' (known: \(known.joined(separator: ", ")))")
+            throw WarehouseError(.unknownName, "no feed '\(name)'.\(Suggestion.phrase(name, in: known)) Known: \(known.joined(separator: ", "))")
         }
         return try load(path: path, sql: sql)
     }

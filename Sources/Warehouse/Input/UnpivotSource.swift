@@ -57,7 +57,7 @@ struct UnpivotSource: RecordSource {
                 if !keepEmpty && (value?.trimmedSpaces().isEmpty ?? true) { continue }
                 var out = record
                 out.fields = idValues + m.captures.map { Optional($0) } + [value]
-                out.valueLabel = (header.count - 1, record.sheet.map { "\(m.name) (\(XLSXSource.cellName($0, m.index, record.line)))" } ?? m.name)
+                out.valueLabel = (header.count - 1, record.sheet.map { "\(m.name) (\(SheetXML.cellName($0, m.index, record.line)))" } ?? m.name)
                 out.sheet = nil   // the fields no longer stand in their sheet columns
                 pending.append(out)
             }

@@ -54,7 +54,7 @@ final class ChunkMerger {
         let broken: QueryResult
         do {
             broken = try stager.execute(statement)
-        } catch let error as PostgresError where error.sqlState?.hasPrefix("42") == true {
+        } catch let error as PostgresError where error.sqlState?.hasPrefix(SQLState.syntaxOrAccessClass) == true {
             // A rule that cannot be evaluated on the staging types: the merge itself enforces it.
             checkRules = false
             return 0
@@ -77,7 +77,7 @@ final class ChunkMerger {
             loaded += merged
             for statement in sql.afterMerge { try db.executeSpecStatement(statement, batch: batchID) }
             try db.execute("release savepoint leefbaar_merge")
-        } catch let error as PostgresError where error.sqlState == "23505" || error.sqlState == "21000" {
+        } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation || error.sqlState == SQLState.cardinalityViolation {
             try db.execute("rollback to savepoint leefbaar_merge")
             try reportDuplicates(sql, error)
         }

@@ -220,7 +220,7 @@ struct RowConverter {
         let fields = record.fields
         func name(_ f: Int) -> String {
             if let label = record.valueLabel, label.index == f { return label.name }
-            if let sheet = record.sheet { return "\(fieldNames[f]) (\(XLSXSource.cellName(sheet, f, record.line)))" }
+            if let sheet = record.sheet { return "\(fieldNames[f]) (\(SheetXML.cellName(sheet, f, record.line)))" }
             return fieldNames[f]
         }
         for filter in filters where !passes(filter, f: filter.index < fields.count ? fields[filter.index] : nil) {

@@ -69,7 +69,7 @@ public struct TenantRegistry {
             if !exists {
                 do {
                     try connection.withSavepoint { try connection.execute("create role \(quoted) nologin") }
-                } catch let error as PostgresError where error.sqlState == "42710" || error.sqlState == "23505" {
+                } catch let error as PostgresError where error.sqlState == SQLState.duplicateObject || error.sqlState == SQLState.uniqueViolation {
                     // Created meanwhile by another warehouse in the same cluster: use it.
                 }
             }
