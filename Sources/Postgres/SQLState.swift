@@ -6,6 +6,10 @@ public enum SQLState {
     public static let uniqueViolation = "23505"
     /// 23514: a CHECK constraint failed.
     public static let checkViolation = "23514"
+    /// 0A000: not supported (a data-modifying WITH below the top level).
+    public static let featureNotSupported = "0A000"
+    /// 25006: a write in a read-only transaction.
+    public static let readOnlyTransaction = "25006"
     /// 3F000: no such schema.
     public static let invalidSchemaName = "3F000"
     /// 42501: the role lacks the privilege.

@@ -289,3 +289,85 @@ import TestSupport
         }
     }
 }
+
+/// Checks only read: a check that writes fails the load and changes nothing.
+@Suite struct ReadOnlyCheckTests {
+    @Test func aCheckThatWritesFailsTheLoadAndChangesNothing() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
+                for sql in ["with x as (update core.setting set value = '9' where key = 'inzet.plus_sd' returning key) select key from x",
+                            "select source_line from core.spending where batch_id = $1 and nextval('etl.batch_batch_id_seq') < 0",
+                            "select 1 from (select set_config('default_transaction_read_only', 'off', true)) s where false union all select 1 from core.spending where batch_id = $1 and false; update core.setting set value = '9'"] {
+                    let spec = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
+                        checks:
+                          - name: writes
+                            sql: "\(sql.replacingOccurrences(of: "\"", with: "\\\""))"
+                        """)])
+                    let result = try load(db, specText: spec, file: file)
+                    #expect(result.status == .failed, "\(sql)")
+                    // A second statement is no query at all (a syntax error); the others are told they write.
+                    #expect(sql.contains("; update") || result.message?.contains("data check writes tried to change data") == true, "\(result.message ?? "")")
+                    #expect(try db.scalar("select value from core.setting where key = 'inzet.plus_sd'", as: String.self) == "-0.5")
+                    #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                }
+                #expect(try load(db, feed: "ledger", file: file).status == .loaded)
+            }
+        }
+    }
+}
+
+/// A key held by another batch is named with both lines.
+@Suite struct KeyCollisionTests {
+    @Test func documentNumbersThatRestartEachYearAreNamed() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let y2018 = try writeFixture(dir, "2018.csv", BatchTests.ledger([("01-03-2018", "D1", 1, "Assen", "5,00"), ("02-03-2018", "D1", 2, "Assen", "6,00")]))
+                let y2019 = try writeFixture(dir, "2019.csv", BatchTests.ledger([("01-03-2019", "D1", 7, "Assen", "7,00"), ("02-03-2019", "D1", 2, "Assen", "8,00")]))
+                let first = try load(db, feed: "ledger", file: y2018)
+                let second = try load(db, feed: "ledger", file: y2019)
+                #expect(second.status == .failed)
+                #expect(second.message?.contains("key GM0106 / MEM / D1 / 2 on line 3 is held by batch \(first.batchID ?? -1) (feed ledger, line 3)") == true, "\(second.message ?? "")")
+                #expect(second.message?.contains("(gemeente_code, journal, document, line_no)") == true)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 2)
+            }
+        }
+    }
+}
+
+/// Ambiguous headers are refused naming both columns.
+@Suite struct AmbiguousHeaderTests {
+    @Test func twoColumnsOfTheSameNameThatTheSpecReads() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", ledgerHeader + ";bedrag\n01-03-2019;MEM;D;1;;;Assen;;basis;;;1,00;2,00\n")
+                let result = try load(db, feed: "ledger", file: file)
+                #expect(result.status == .failed)
+                #expect(result.message == "\(file):1: the header names column 12 (Bedrag) and column 13 (bedrag) alike and the spec reads that name: rename one; the file is refused, nothing loaded")
+                // A repeated name the spec does not read is no problem.
+                let other = try writeFixture(dir, "m.csv", ledgerHeader + ";Notitie;Notitie\n01-03-2019;MEM;D;1;;;Assen;;basis;;;1,00;a;b\n")
+                #expect(try load(db, feed: "ledger", file: other).status == .loaded)
+            }
+        }
+    }
+}
+
+/// An area code of another gemeente than the row's is a reject.
+@Suite struct AreaOfAnotherGemeenteTests {
+    @Test func anAssenInitiativeWithAHoogeveenWijk() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "a.csv", """
+                    Bron;Id;Datum;Gemeente;Wijkcode;Titel;Soort
+                    corporatie;A1;01-03-2019;Assen;WK010607;Buurtfeest;burendag
+                    corporatie;A2;02-03-2019;Assen;WK011801;Opruimen;burendag
+
+                    """)
+                let result = try load(db, feed: "activities", file: file) { $0.maxRejects = .count(1) }
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 1)
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == ["3:Wijkcode:WK011801 lies in gemeente GM0118, not in the row's gemeente GM0106"])
+            }
+        }
+    }
+}

@@ -86,6 +86,16 @@ final class ChunkMerger {
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
         let rows = try sql.duplicateKeys.map { try db.execute($0, [batchID]) }
         guard let rows, !rows.isEmpty else {
+            // Not twice in the file: the key is held by a row of another batch the load does not replace.
+            if let error, error.sqlState == SQLState.uniqueViolation, !sql.primaryKey.isEmpty {
+                let held = try db.execute(sql.keysHeldElsewhere, [batchID])
+                if !held.isEmpty {
+                    let list = try held.map { r in
+                        "key \(try r.decode(0, as: String.self)) on line \(try r.decode(1, as: Int.self)) is held by batch \(try r.decode(2, as: Int.self)) (feed \(try r.decode(3, as: String.self)), line \(try r.decode(4, as: Int.self)))"
+                    }
+                    throw WarehouseError(.invalidInput, "\(file): \(list.joined(separator: "; ")). The key (\(sql.primaryKey.joined(separator: ", "))) must be unique in \(sql.target) across files; a replace removes only the feed's own rows in the file's scopes (do numbers restart each year?). Nothing loaded")
+                }
+            }
             if let error { throw error }
             throw WarehouseError(.invalidInput, "\(file): fewer rows merged than staged")
         }

@@ -160,17 +160,7 @@ struct LoadSession {
         rowsLoaded = merger.loaded
         try recordReplacements()
         try Loader.storeRejects(allRejects, batchID: batchID, connection)
-        for check in spec.checks {
-            // The true number of failing rows, and the first three of them.
-            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
-            while body.hasSuffix(";") { body.removeLast() }
-            let failures = try connection.execute("with failing as (\n\(body)\n) select (select count(*) from failing), * from failing limit 3", [batchID])
-            if let first = failures.first {
-                let count = try first.decode(0, as: Int.self)
-                let sample = failures.map { row in (1..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
-                throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
-            }
-        }
+        try runChecks()
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }
@@ -182,6 +172,32 @@ struct LoadSession {
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
                 rows_rejected = $4, details = $5::jsonb where batch_id = $1
             """, [batchID, rowsRead, rowsLoaded, allRejects.count, LoadSession.json(details)])
+    }
+
+    /// Runs the spec's data checks on the merged rows, read-only: in a savepoint whose transaction is
+    /// set read only, each check a subquery (so neither a data-modifying WITH nor a write through a
+    /// function can change anything); the savepoint is rolled back afterwards.
+    private func runChecks() throws {
+        guard !spec.checks.isEmpty else { return }
+        try connection.execute("savepoint leefbaar_checks")
+        try connection.execute("set local transaction_read_only = on")
+        for check in spec.checks {
+            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            while body.hasSuffix(";") { body.removeLast() }
+            let failures: QueryResult
+            do {
+                // The true number of failing rows, and the first three of them.
+                failures = try connection.execute("select count(*) over (), * from (\n\(body)\n) as failing limit 3", [batchID])
+            } catch let error as PostgresError where error.sqlState == SQLState.readOnlyTransaction || error.sqlState == SQLState.featureNotSupported {
+                throw WarehouseError(.checkFailed, "\(spec.path): data check \(check.name) tried to change data; checks are queries that only read. Nothing loaded (\(error.message))")
+            }
+            if let first = failures.first {
+                let count = try first.decode(0, as: Int.self)
+                let sample = failures.map { row in (1..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
+                throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
+            }
+        }
+        try connection.execute("rollback to savepoint leefbaar_checks")
     }
 
     /// Refuses a replace that would shrink a scope beyond `max_shrink` (unless allowed), then

@@ -62,6 +62,17 @@ struct MergeSQL {
             """
     }
 
+    /// Staged rows whose primary key a row of another batch holds: `key, line, batch, feed, its line`.
+    var keysHeldElsewhere: String {
+        let key = primaryKey.map { "s.\($0)" }.joined(separator: ", ")
+        let join = primaryKey.map { "t.\($0) = s.\($0)" }.joined(separator: " and ")
+        return """
+            select concat_ws(' / ', \(key)), s.source_line, t.batch_id, b.feed, t.source_line
+            from \(staging) s join \(target) t on \(join) join etl.batch b on b.batch_id = t.batch_id
+            where t.batch_id <> $1 order by s.source_line limit 5
+            """
+    }
+
     /// A scope as one text (`2019`, `GM0106 / 2019-12-31`).
     private var scopeText: String? {
         guard case .replace(let scope) = spec.merge else { return nil }

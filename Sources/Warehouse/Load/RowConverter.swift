@@ -55,6 +55,8 @@ struct RowConverter {
     /// row outside the werkgebied is skipped before anything else of it is converted.
     let order: [Int]
     let gemeenteIndex: Int?
+    /// Code columns (other than gemeente_code) whose wijk or buurt codes must lie in the row's gemeente.
+    let codeColumns: [Int]
     let privacy: PrivacyGuard?
 
     /// Normalises a header name: lowercase, no whitespace, no BOM.
@@ -73,9 +75,21 @@ struct RowConverter {
         let names = header ?? (1...max(fieldCount, 1)).map(String.init)
         fieldNames = names
         var index: [String: Int] = [:]
-        for (i, n) in names.enumerated() where index[RowConverter.normalize(n)] == nil { index[RowConverter.normalize(n)] = i }
+        var twice: [String: [Int]] = [:]
+        for (i, n) in names.enumerated() {
+            let key = RowConverter.normalize(n)
+            if index[key] == nil { index[key] = i } else if !key.isEmpty { twice[key, default: [index[key] ?? 0]].append(i) }
+        }
+        var ambiguous: [String] = []
         func find(_ sources: [String]) -> Int? {
-            for s in sources { if let i = index[RowConverter.normalize(s)] { return i } }
+            for s in sources {
+                let key = RowConverter.normalize(s)
+                guard let i = index[key] else { continue }
+                if let same = twice[key] {
+                    ambiguous.append(same.map { "column \($0 + 1) (\(names[$0]))" }.joined(separator: " and "))
+                }
+                return i
+            }
             return nil
         }
         let fileValues = try RowConverter.fileValues(spec.input.fileFields, file: file)
@@ -129,6 +143,9 @@ struct RowConverter {
             }
             filters.append(BoundFilter(index: i, test: filter.test, values: values, regex: regex))
         }
+        if let first = ambiguous.first {
+            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): the header names \(first) alike and the spec reads that name: rename one; the file is refused, nothing loaded")
+        }
         if !missing.isEmpty {
             // The header is shown only when it looks like one (several short names): the first line
             // of a file that is no data file at all (a password file) is never echoed.
@@ -154,6 +171,7 @@ struct RowConverter {
         }
         let g = spec.columns.firstIndex { $0.name == "gemeente_code" && !$0.stageOnly }
         gemeenteIndex = g
+        codeColumns = spec.columns.indices.filter { spec.columns[$0].type == .code && $0 != g && !spec.columns[$0].stageOnly }
         var first: [Int] = []
         var next = g
         while let i = next, !first.contains(i) {
@@ -283,6 +301,16 @@ struct RowConverter {
             if i == gemeenteIndex, let code = values[i], !knownGemeenten.contains(code) {
                 if spec.onlyWerkgebied { return .skip(.outsideWerkgebied) }
                 return .reject(ValueError(column: fileColumn ?? column.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
+            }
+        }
+        // A wijk or buurt code must lie in the row's gemeente (an Assen initiative with a Hoogeveen wijk).
+        if let g = gemeenteIndex, let gemeente = values[g] {
+            for i in codeColumns {
+                guard let code = values[i], code.hasPrefix("WK") || code.hasPrefix("BU"),
+                      let owner = RowConverter.derive(.gemeenteOf(""), from: code), owner != gemeente else { continue }
+                let column: String
+                if case .field(let f) = bindings[i] { column = name(f) } else { column = spec.columns[i].name }
+                return .reject(ValueError(column: column, raw: code, reason: "\(code) lies in gemeente \(owner), not in the row's gemeente \(gemeente)"))
             }
         }
         return .row(values)
