@@ -23,6 +23,9 @@ public struct ConnectionOptions: ParsableArguments {
 
     /// Opens a connection.
     public func connect() throws -> Connection {
+        if let databaseURL, Conninfo.hasPassword(databaseURL) {
+            FileHandle.standardError.write(Data("warning: --database-url carries a password, which other users of this machine can read in the process list (/proc/PID/cmdline); put it in ~/.pgpass (PGPASSFILE) or a PGSERVICE entry instead\n".utf8))
+        }
         do {
             return try Connection(conninfo: conninfo)
         } catch let error as PostgresError where conninfo.isEmpty && error.code == .connectionFailed {

@@ -46,6 +46,7 @@ public enum LoadReport {
             if let m = r.message { o["message"] = m }
             if !r.droppedColumns.isEmpty { o["dropped_columns"] = r.droppedColumns }
             if !r.personalData.isEmpty { o["personal_data_removed"] = r.personalData }
+            if !r.warnings.isEmpty { o["warnings"] = r.warnings }
             if !r.replaced.isEmpty {
                 o["replaced"] = r.replaced.map { ["batch": $0.batchID, "feed": $0.feed, "rows": $0.rows, "status": $0.status] as [String: Any] }
             }

@@ -87,6 +87,18 @@ public enum Conninfo {
         return "it is not a conninfo string or a postgresql:// URI"
     }
 
+    /// Whether the conninfo (or URI) carries a password.
+    public static func hasPassword(_ conninfo: String) -> Bool {
+        guard !conninfo.isEmpty, let options = PQconninfoParse(conninfo, nil) else { return false }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val, value.pointee != 0 { return true }
+            option += 1
+        }
+        return false
+    }
+
     /// A form of the conninfo that is safe to log: its keywords and values, password removed.
     public static func redacted(_ conninfo: String) -> String {
         guard let settings = settings(conninfo) else { return "<unparsable conninfo>" }

@@ -20,6 +20,8 @@ public struct WarehouseError: Error, CustomStringConvertible, Sendable {
         public static let checkFailed = Code("checkFailed")
         /// A name given on the command line (a feed, a report, a tenant) is not known: a usage error.
         public static let unknownName = Code("unknownName")
+        /// An input file changed or vanished while it was loaded: nothing of it was kept; try again.
+        public static let fileChanged = Code("fileChanged")
         /// A replace would have removed far more rows of a scope than the file brings.
         public static let shrinkRefused = Code("shrinkRefused")
         /// The run was interrupted (SIGINT, SIGTERM); what it was doing was rolled back.

@@ -371,3 +371,47 @@ import TestSupport
         }
     }
 }
+
+/// A file that changes while it loads is refused: the SHA-256 recorded is of the bytes loaded.
+@Suite struct ChangingFileTests {
+    @Test func aFileAppendedToDuringTheLoadIsRefused() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", BatchTests.ledger((1...10).map { ("01-03-2019", "D", $0, "Assen", "1,00") }))
+                let result = try load(db, feed: "ledger", file: file) { options in
+                    options.progress = { _, _ in
+                        // Another process appends a line while the loader reads.
+                        if let handle = FileHandle(forWritingAtPath: file) {
+                            handle.seekToEndOfFile()
+                            handle.write(Data("01-03-2019;MEM;E;1;;;Assen;;basis;;;1,00\n".utf8))
+                            try? handle.close()
+                        }
+                    }
+                }
+                #expect(result.status == .failed)
+                #expect(result.errorCode == .fileChanged)
+                #expect(result.message?.contains("the file changed while it was loaded") == true, "\(result.message ?? "")")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                #expect(try load(db, feed: "ledger", file: file).status == .loaded)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 11)
+            }
+        }
+    }
+}
+
+/// UTF-8 read as Windows-1252 is told, not silently loaded as Ã©.
+@Suite struct MojibakeTests {
+    @Test func aFileMixingUTF8AndWindows1252IsWarnedAbout() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                var bytes = Array((ledgerHeader + "\n01-03-2019;MEM;D;1;;;Assen;;basis;;caf").utf8) + [0xE9] + Array(";1,00\n".utf8)
+                bytes += Array("01-03-2019;MEM;D;2;;;Assen;;basis;;café;1,00\n".utf8)
+                let file = try writeFixture(dir, "l.csv", bytes)
+                let result = try load(db, feed: "ledger", file: file)
+                #expect(result.status == .loaded)
+                #expect(result.warnings.first?.hasPrefix("1 field of this windows-1252 file holds bytes that read as UTF-8") == true, "\(result.warnings)")
+                #expect(try db.scalar("select details->>'warnings' from etl.batch", as: String.self)?.contains("set encoding: utf-8") == true)
+            }
+        }
+    }
+}

@@ -127,7 +127,12 @@ public struct InboxRun {
                     outcomes += toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (interrupted)") }
                     return outcomes
                 }
-                if result.status == .failed {
+                if result.errorCode == .fileChanged || !FileManager.default.fileExists(atPath: path) {
+                    // Still being written, or gone: nothing to move; the next run looks again.
+                    outcome.action = .leftAlone
+                    outcome.note = result.message ?? "vanished before it was loaded"
+                    logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(outcome.note ?? "")"])
+                } else if result.status == .failed {
                     outcome.action = .failed
                     outcome.note = result.message
                     try fail(name, result: result)

@@ -10,11 +10,15 @@ struct FileProbe {
     let bomLength: Int
     let encoding: TextEncoding
     let delimiter: UInt8
+    /// The file's identity, size and modification time when it was read: the SHA-256 recorded is
+    /// of exactly the bytes loaded only while these stay the same.
+    let identity: FileIdentity
 
     init(path: String, input: InputFormat) throws {
         self.path = path
         let handle = try openForReading(path)
         defer { try? handle.close() }
+        identity = try FileIdentity(handle.fileDescriptor, path: path)
         var hasher = SHA256()
         var first: [UInt8] = []
         var size = 0
@@ -35,6 +39,17 @@ struct FileProbe {
         switch input.delimiter {
         case .byte(let b): delimiter = b
         case .auto: delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
+        }
+    }
+
+    /// Refuses a file that changed since it was probed (appended to, rewritten, replaced).
+    func requireUnchanged() throws {
+        var now = stat()
+        guard lstat(path, &now) == 0 else {
+            throw WarehouseError(.fileChanged, "\(path): the file vanished while it was loaded; nothing loaded")
+        }
+        guard FileIdentity(now) == identity else {
+            throw WarehouseError(.fileChanged, "\(path): the file changed while it was loaded (it is still being written?); nothing loaded, it loads once it is complete")
         }
     }
 
@@ -83,5 +98,26 @@ struct FileProbe {
             return 0x3B
         }
         return candidates[best]
+    }
+}
+
+/// Device, inode, size and modification time of a file.
+struct FileIdentity: Equatable {
+    let device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        seconds = Int(info.st_mtim.tv_sec)
+        nanoseconds = Int(info.st_mtim.tv_nsec)
+    }
+
+    init(_ descriptor: Int32, path: String) throws {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw WarehouseError(.missingFile, "\(path): cannot stat the file: \(String(cString: strerror(errno)))")
+        }
+        self.init(info)
     }
 }

@@ -31,6 +31,12 @@ protocol RecordSource {
     /// Input keys seen that the spec does not declare (JSON Lines); they are never stored.
     var undeclared: [String] { get }
     mutating func next() throws -> SourceRecord?
+    /// Things worth telling about the file that are no reject (suspected mojibake).
+    var warnings: [String] { get }
+}
+
+extension RecordSource {
+    var warnings: [String] { [] }
 }
 
 /// CSV records decoded from the file's encoding.
@@ -77,6 +83,24 @@ struct CSVSource: RecordSource {
         }
     }
 
+    /// Fields of a Windows-1252 file holding a UTF-8 sequence (é written as C3 A9 reads as Ã©).
+    private(set) var suspectedUTF8 = 0
+
+    var warnings: [String] {
+        suspectedUTF8 == 0 ? [] : ["\(suspectedUTF8) field\(suspectedUTF8 == 1 ? "" : "s") of this \(encoding.rawValue) file hold\(suspectedUTF8 == 1 ? "s" : "") bytes that read as UTF-8 (é as Ã©): if (part of) the file is UTF-8, save it as UTF-8 and set encoding: utf-8"]
+    }
+
+    /// Whether bytes hold a two-byte UTF-8 sequence for a Latin letter (C3 80–BF), the mark of
+    /// UTF-8 text read as Windows-1252.
+    static func looksLikeUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0xC3, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0xBF { return true }
+            i += 1
+        }
+        return false
+    }
+
     mutating func next() throws -> SourceRecord? {
         guard let record = try reader.next() else { return nil }
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
@@ -92,6 +116,7 @@ struct CSVSource: RecordSource {
         out.fields.reserveCapacity(record.fields.count)
         for i in record.fields.indices {
             let bytes = record.field(i)
+            if encoding != .utf8, CSVSource.looksLikeUTF8(bytes) { suspectedUTF8 += 1 }
             guard let value = encoding.decode(bytes) else {
                 out.problem = (name(i), String(decoding: bytes, as: UTF8.self), "not valid \(encoding.rawValue)" + (guessedEncoding
                     ? " (encoding: auto took the file for \(encoding.rawValue) from its start; if it is Windows-1252, set encoding: windows-1252 in the spec)" : ""))

@@ -22,6 +22,8 @@ public struct LoadResult: Sendable {
     public var droppedColumns: [String] = []
     /// Personal data replaced in free text, per kind.
     public var personalData: [String: Int] = [:]
+    /// What is worth telling about the file that is no reject (suspected mojibake).
+    public var warnings: [String] = []
     /// Earlier batches of the feed whose rows this load removed.
     public var replaced: [Replacement] = []
     /// Why it failed, or which batch it duplicates.

@@ -23,6 +23,7 @@ struct LoadSession {
     var allRejects: [Reject] = []
     var dropped: [String] = []
     var replacements: [Replacement] = []
+    var warnings: [String] = []
     /// The chunk merger of the load in progress (its staging tables are dropped after the transaction).
     var merger: ChunkMerger?
 
@@ -94,7 +95,9 @@ struct LoadSession {
             }
         }
         options.progress?(source.bytesRead, rowsRead)
+        try probe.requireUnchanged()
         dropped += source.undeclared
+        warnings = source.warnings
         if chunkCount > 0 { try flush(chunk, chunkCount) }
         if rowsRead == 0 {
             throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
@@ -165,6 +168,7 @@ struct LoadSession {
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }
         if rowsFiltered > 0 { details["skipped_by_where"] = String(rowsFiltered) }
+        if !warnings.isEmpty { details["warnings"] = warnings.joined(separator: "; ") }
         if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         if spec.columns.contains(where: { $0.personal == .hash }), let fingerprint = privacy.fingerprint { details["key_fingerprint"] = fingerprint }
@@ -238,6 +242,7 @@ struct LoadSession {
         result.rowsFiltered = rowsFiltered
         result.personalData = privacy.counts
         result.replaced = replacements
+        result.warnings = warnings
         if result.status == .dryRun { result.rowsLoaded = rowsWritten }
     }
 }

@@ -113,6 +113,9 @@ public final class Loader {
             if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
         }
         result.seconds = Date().timeIntervalSince(started)
+        for warning in result.warnings {
+            logger.warning("\(warning)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
+        }
         for replacement in result.replaced {
             logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
         }
