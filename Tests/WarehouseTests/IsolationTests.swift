@@ -139,6 +139,35 @@ insert into core.adaptation values
         }
     }
 
+    @Test func tenantsCreateNothingAndSmallGroupsAreSuppressed() throws {
+        try withTenantWarehouse { _, _, db throws in
+            let assen = TenantRegistry.roleName(kind: .gemeente, code: "GM0106")
+            try asRole(assen, db) { () throws in
+                for sql in ["select lo_create(0)", "select lo_from_bytea(0, 'x')", "create temp table t (a int)"] {
+                    do {
+                        try db.execute(sql)
+                        Issue.record("\(sql) was allowed")
+                    } catch let error as PostgresError {
+                        #expect(error.sqlState == SQLState.insufficientPrivilege, "\(sql): \(error)")
+                    }
+                }
+                // SET ROLE to the group role is possible for a login tenant, and sees nothing.
+                try db.execute("set role leefbaar_tenant")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                #expect(try db.scalar("select count(*) from core.gemeente", as: Int.self) == 0)
+            }
+            // The 2018 edition's buurten lie in 3 gemeenten: shown at the default minimum of 3, not at 4.
+            try asRole(assen, db) { () throws in
+                #expect(try db.scalar("select vhe from rpt.werkgebied_benchmark where edition_year = 2018", as: Int.self) == 4)
+            }
+            try db.execute("update core.setting set value = '4' where key = 'privacy.min_gemeenten'")
+            try asRole(assen, db) { () throws in
+                #expect(try db.scalar("select count(*) from rpt.werkgebied_benchmark where edition_year = 2018 and vhe is null and afw_mean is null and afw_sd is null", as: Int.self) == 1)
+            }
+            #expect(try db.scalar("select vhe from rpt.werkgebied_benchmark where edition_year = 2018", as: Int.self) == 4)
+        }
+    }
+
     @Test func partnerTenantsSeeOnlyWhatTheySuppliedOrTookPartIn() throws {
         try withTenantWarehouse { _, _, db throws in
             for partner in Self.partners {

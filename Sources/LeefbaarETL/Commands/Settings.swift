@@ -57,6 +57,9 @@ struct Settings: ParsableCommand {
                 let (plus, plusplus) = key == "inzet.plus_sd" ? (number, otherValue) : (otherValue, number)
                 guard plusplus <= plus else { throw ValidationError("the orange cut-off (inzet.plusplus_sd \(plusplus)) must not be above the yellow one (inzet.plus_sd \(plus))") }
             }
+            if key == "privacy.min_gemeenten" {
+                guard let n = Int(value), n >= 1 else { throw ValidationError("privacy.min_gemeenten takes a whole number of 1 or more, e.g. 3") }
+            }
             if key == "focus.dimensions" {
                 let dims = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 guard !dims.isEmpty, dims.allSatisfy({ ["won", "fys", "vrz", "soc", "onv"].contains($0) }) else {
