@@ -1,8 +1,14 @@
 -- title: Activiteiten leefbaarheid
--- description: Activities per gemeente and wijk in a year, with the partners that took part.
+-- description: Activiteiten voor leefbaarheid per gemeente en wijk in het jaar, met de partners die meededen.
 -- parameters: year
 -- audience: corporation, gemeente, partner
 -- chart: bar x=gemeente y=activiteiten aggregate=count
+-- label: gemeente = Gemeente
+-- label: wijk = Wijk
+-- label: datum = Datum
+-- label: activiteit = Activiteit
+-- label: soort = Soort activiteit
+-- label: partners = Partners | Organisaties die aan de activiteit meededen
 select a.gemeente, coalesce(w.name, a.wijk_code) as wijk, a.activity_date as datum, a.title as activiteit, a.kind as soort,
        coalesce(a.partners, '') as partners
 from rpt.activity_overview a

@@ -1,9 +1,14 @@
 -- title: Langer zelfstandig thuis
--- description: Home adaptations of the Langer Zelfstandig Thuis package per gemeente in a year, and visitors of the Beleefhuis from October of the year to February of the next.
+-- description: Woningaanpassingen uit het pakket Langer Zelfstandig Thuis per gemeente in het jaar, en de bezoekers van het Beleefhuis van oktober van het jaar tot en met februari van het jaar erna.
 -- parameters: year
 -- audience: corporation, gemeente, partner
 -- money: kosten
 -- chart: bar x=gemeente y=kosten
+-- label: onderdeel = Onderdeel
+-- label: gemeente = Gemeente
+-- label: aantal = Aantal | Aanpassingen, of bezoekers
+-- label: kosten = Kosten
+-- total: gemeente=Totaal
 select onderdeel, gemeente, aantal, kosten from (
     select 1 as part, 'Aanpassingen' as onderdeel, g.name as gemeente, count(*) as aantal, sum(a.cost) as kosten
     from core.adaptation a join core.gemeente g using (gemeente_code)

@@ -1,8 +1,21 @@
 -- title: Leefbaarometer per buurt met eigen bezit
--- description: Scores of the buurten with own homes in the latest edition up to the year, the deviation from the werkgebied in standard deviations, the inzet level, and the change since the previous edition.
+-- description: Scores van de buurten met eigen woningen in de laatste Leefbaarometer-editie tot en met het jaar, de afwijking van ons werkgebied in standaardafwijkingen, het inzetniveau en de verandering sinds de vorige editie.
 -- parameters: year
 -- audience: corporation, gemeente
 -- chart: ranked x=buurt y=afw_werkgebied color=inzet
+-- label: buurt = Buurt
+-- label: gemeente = Gemeente
+-- label: editie = Editie
+-- label: vhe = Verhuureenheden
+-- label: afw = Totaalscore (afwijking) | Afwijking van het landelijk gemiddelde (Leefbaarometer afw)
+-- label: won = Woningvoorraad | Afwijking op de dimensie woningvoorraad
+-- label: fys = Fysieke omgeving | Afwijking op de dimensie fysieke omgeving
+-- label: vrz = Voorzieningen | Afwijking op de dimensie voorzieningen
+-- label: soc = Sociale samenhang | Afwijking op de dimensie sociale samenhang
+-- label: onv = Overlast en onveiligheid | Afwijking op de dimensie overlast en onveiligheid
+-- label: afw_werkgebied = Afwijking van het werkgebied (sd) | Hoeveel standaardafwijkingen de totaalscore van de buurt afwijkt van het VHE-gewogen gemiddelde van ons werkgebied
+-- label: inzet = Inzetniveau | basis; plus (geel) en plusplus (oranje) onder de grenzen inzet.plus_sd en inzet.plusplus_sd
+-- label: verandering = Verandering | Verschil in totaalscore met de vorige editie
 with edition as (
     select max(edition_year) as y from core.leefbaarometer_score where edition_year <= $1::integer
 ), cut as (

@@ -1,8 +1,13 @@
 -- title: Samenwerking per partner
--- description: Everything a partner took part in during a year: activities, cases, Beleefhuis visits, spending on its projects, initiatives it supplied.
+-- description: Alles waaraan een partner in het jaar deelnam: activiteiten, casussen, bezoeken aan het Beleefhuis, uitgaven aan zijn projecten en de initiatieven die hij aanleverde.
 -- parameters: year
 -- audience: corporation, partner
 -- money: bedrag
+-- label: partner = Partner
+-- label: onderdeel = Onderdeel
+-- label: gemeente = Gemeente
+-- label: aantal = Aantal
+-- label: bedrag = Bedrag
 select partner, onderdeel, gemeente, aantal, bedrag from (
     select p.name as partner, 'Activiteiten' as onderdeel, g.name as gemeente, count(*) as aantal, null::numeric as bedrag
     from core.activity_partner ap join core.activity a using (gemeente_code, source, activity_id)

@@ -1,9 +1,14 @@
 -- title: Uitgaven per DAEB-verhuureenheid
--- description: Livability spending per DAEB rental unit per gemeente (the figure the Woningwet cap per DAEB unit was about).
+-- description: Uitgaven aan leefbaarheid per DAEB-verhuureenheid per gemeente (het bedrag waar de grens per DAEB-eenheid uit de Woningwet over ging).
 -- parameters: year
 -- audience: corporation, gemeente
 -- money: uitgaven, per_daeb_vhe
 -- chart: bar x=gemeente y=per_daeb_vhe
+-- label: gemeente = Gemeente
+-- label: uitgaven = Uitgaven
+-- label: vhe = Verhuureenheden
+-- label: daeb_vhe = DAEB-verhuureenheden | Sociale huurwoningen (diensten van algemeen economisch belang)
+-- label: per_daeb_vhe = Per DAEB-eenheid
 with spend as (
     select gemeente_code, gemeente, sum(amount) as uitgaven from rpt.spending_per_gemeente where year = $1::integer group by 1, 2
 ), units as (

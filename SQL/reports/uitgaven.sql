@@ -1,9 +1,15 @@
 -- title: Uitgaven leefbaarheid per gemeente
--- description: Livability spending per gemeente in a year, by inzet level, with the total.
+-- description: Uitgaven aan leefbaarheid per gemeente in het jaar, naar inzetniveau, met het totaal.
 -- parameters: year
 -- audience: corporation, gemeente
 -- money: basis, plus, plusplus, uitgaven
 -- chart: stacked x=gemeente y=basis,plus,plusplus
+-- label: gemeente = Gemeente
+-- label: basis = Basis | Inzet basis: schoon, heel en veilig, overal
+-- label: plus = Plus | Inzet plus in gele gebieden: ook leefbaarheidsprojecten
+-- label: plusplus = Plusplus | Inzet plusplus in oranje gebieden: een wijkvisie met uitvoeringsprogramma
+-- label: uitgaven = Uitgaven
+-- total: gemeente=Totaal
 with per as (
     select gemeente,
            coalesce(sum(amount) filter (where inzet_level = 'basis'), 0)::numeric(14,2) as basis,

@@ -25,18 +25,37 @@ public struct ReportDefinition: Sendable {
     /// Columns holding euro amounts.
     public var money: Set<String>
     public var chart: Chart?
+    /// Dutch column labels for people (`-- label: afw_werkgebied = Afwijking van het werkgebied (sd) | uitleg`).
+    public var labels: [String: ColumnLabel] = [:]
+    /// The total row, declared (`-- total: gemeente=Totaal`): renderers style it, data formats mark it.
+    public var total: (column: String, value: String)?
     public var sql: String
+
+    /// A column's label and, where useful, a one-line explanation (shown as a legend under the table).
+    public struct ColumnLabel: Sendable, Equatable {
+        public var label: String
+        public var explanation: String?
+    }
 
     /// Parses a report file: `-- key: value` lines at the top, then the query.
     public static func parse(name: String, text: String, path: String) throws -> ReportDefinition {
         var header: [String: String] = [:]
+        var labels: [String: ColumnLabel] = [:]
         var body: [Substring] = []
         var inHeader = true
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if inHeader, line.hasPrefix("--") {
                 let content = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
                 if let colon = content.firstIndex(of: ":") {
-                    header[content[..<colon].trimmingCharacters(in: .whitespaces).lowercased()] = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    let key = content[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                    let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    if key == "label" {
+                        guard let eq = value.firstIndex(of: "=") else { throw WarehouseError(.invalidInput, "\(path): a label line is 'COLUMN = Label | explanation'") }
+                        let text = value[value.index(after: eq)...].split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                        labels[value[..<eq].trimmingCharacters(in: .whitespaces)] = ColumnLabel(label: text.first ?? "", explanation: text.count > 1 ? text[1] : nil)
+                    } else {
+                        header[key] = value
+                    }
                 }
                 continue
             }
@@ -66,8 +85,14 @@ public struct ReportDefinition: Sendable {
             }
             chart = Chart(kind: kind, x: x, y: y, color: options["color"], aggregate: options["aggregate"])
         }
+        var total: (column: String, value: String)?
+        if let t = header["total"] {
+            let kv = t.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2 else { throw WarehouseError(.invalidInput, "\(path): a total line is 'COLUMN=VALUE', e.g. gemeente=Totaal") }
+            total = (kv[0], kv[1])
+        }
         return ReportDefinition(name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
-                                audiences: audiences, money: Set(list("money")), chart: chart,
+                                audiences: audiences, money: Set(list("money")), chart: chart, labels: labels, total: total,
                                 sql: body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

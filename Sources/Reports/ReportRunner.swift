@@ -84,10 +84,12 @@ public struct ReportRunner {
         let result = try connection.execute(report.sql, parameters)
         let types = result.columnTypes
         let columns = result.columnNames.enumerated().map { i, name in
-            ReportTable.Column(name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name))
+            ReportTable.Column(name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name),
+                               label: report.labels[name]?.label, explanation: report.labels[name]?.explanation)
         }
         let rows = result.map { row in (0..<columns.count).map { row[$0] } }
         var table = ReportTable(columns: columns, rows: rows)
+        if let total = report.total, let i = columns.firstIndex(where: { $0.name == total.column }) { table.total = (i, total.value) }
         // One way for the whole report: cents everywhere when any amount has them, else whole euros.
         let cents = table.columns.contains { $0.money && DutchNumber.hasCents(table.values($0.name)) }
         for i in table.columns.indices where table.columns[i].money { table.columns[i].cents = cents }

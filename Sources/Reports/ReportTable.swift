@@ -1,7 +1,7 @@
 import Foundation
 
 /// The result of a report: typed columns and text values (exact, as PostgreSQL printed them).
-public struct ReportTable: Sendable {
+public struct ReportTable: @unchecked Sendable {
     /// A column and how to show it.
     public struct Column: Sendable, Equatable {
         public enum Kind: String, Sendable { case text, integer, decimal, date, boolean }
@@ -10,11 +10,24 @@ public struct ReportTable: Sendable {
         public var money: Bool
         /// For a money column: shown with cents (some amount of the report has them) or in whole euros.
         public var cents = false
+        /// The Dutch label people read (the catalog's `-- label:`), and a one-line explanation.
+        public var label: String?
+        public var explanation: String?
+        /// What people read as the column's heading.
+        public var heading: String { label ?? name }
         public var isNumeric: Bool { kind == .integer || kind == .decimal }
     }
 
     public var columns: [Column]
     public var rows: [[String?]]
+    /// The report's total row (declared in the catalog): its column and value.
+    public var total: (column: Int, value: String)?
+
+    /// Whether row `i` is the total row.
+    public func isTotal(_ i: Int) -> Bool {
+        guard let total, i < rows.count, total.column < rows[i].count else { return false }
+        return rows[i][total.column] == total.value
+    }
 
     /// The values of a column by name.
     public func values(_ name: String) -> [String?] {

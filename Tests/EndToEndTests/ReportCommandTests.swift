@@ -20,7 +20,10 @@ import TestSupport
         let r = try report(["run", "uitgaven", "--year", "2019", "--format", "csv"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = r.stdout.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        #expect(rows.first?.map(String.init) == ["gemeente", "basis", "plus", "plusplus", "uitgaven"])
+        #expect(rows.first?.map(String.init) == ["gemeente", "basis", "plus", "plusplus", "uitgaven", "is_totaal"])
+        // The total row is marked, so analysts summing a column do not count it twice.
+        #expect(rows.dropFirst().filter { $0.last == "true" }.map { String($0[0]) } == ["Totaal"])
+        #expect(rows.dropFirst().filter { $0.last == "false" }.compactMap { Decimal(string: String($0[4])) }.reduce(0, +) == 1_199_000)
         let totals = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), String($0[4])) })
         #expect(totals == ["Assen": "800000.00", "De Wolden": "58000.00", "Hoogeveen": "16000.00", "Meppel": "16000.00",
                            "Midden-Drenthe": "104000.00", "Noordenveld": "19000.00", "Ooststellingwerf": "135000.00",
@@ -58,11 +61,11 @@ import TestSupport
         let csv = try report(["run", "langer-thuis", "--year", "2019", "--format", "csv"]).stdout
         let parsed = Self.parseCSV(csv, separator: ",")
         let expected = try db.execute("select count(*)::text, sum(cost)::text from core.adaptation where extract(year from adaptation_date) = 2019")[0]
-        let total = parsed.first { $0.count == 4 && $0[1] == "Totaal" }
-        #expect(total == ["Aanpassingen", "Totaal", try expected.decode(0, as: String.self), try expected.decode(1, as: String.self)])
+        let total = parsed.first { $0.count == 5 && $0[1] == "Totaal" }
+        #expect(total == ["Aanpassingen", "Totaal", try expected.decode(0, as: String.self), try expected.decode(1, as: String.self), "true"])
         let nl = try report(["run", "langer-thuis", "--year", "2019", "--format", "csv-nl"]).stdout
         #expect(nl.hasPrefix("\u{FEFF}"))
-        #expect(nl.contains("Aanpassingen;Totaal;620;155870,35"))
+        #expect(nl.contains("Aanpassingen;Totaal;620;155870,35;ja"))
         let activities = try report(["run", "activiteiten", "--year", "2019", "--format", "csv"]).stdout
         let rows = Self.parseCSV(activities, separator: ",")
         #expect(rows.count == 28)

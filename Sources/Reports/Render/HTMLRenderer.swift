@@ -26,7 +26,11 @@ enum HTMLRenderer {
         th{background:#eef2f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:600;border-top:2px solid #1d2733}
         svg{max-width:100%;height:auto}.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}
         footer{color:#5b6675;font-size:.8rem;margin-top:2rem}.scroll{overflow-x:auto}
-        @page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none}table{page-break-inside:auto}tr{page-break-inside:avoid}h2{page-break-after:avoid}}
+        figure.chart{margin:1rem 0}figcaption{font-weight:600;color:#1d2733;margin-bottom:.3rem}
+        dl.legend-columns{font-size:.82rem;color:#3d4754;display:grid;grid-template-columns:max-content auto;gap:.1rem .8rem}dl.legend-columns dt{font-weight:600}dl.legend-columns dd{margin:0}
+        @page{size:A4;margin:12mm}@page wide{size:A4 landscape;margin:10mm}.wide{page:wide}
+        @media print{body{margin:0;max-width:none;font-size:10pt}.scroll{overflow:visible}table{page-break-inside:auto;font-size:8.5pt}th,td{padding:.15rem .3rem}
+        thead{display:table-header-group}tr{page-break-inside:avoid}h1,h2,h3,figcaption{page-break-after:avoid}figure{page-break-inside:avoid}}
         """
 
     static func page(title: String, subtitle: String, body: String) -> String {
@@ -53,7 +57,9 @@ enum HTMLRenderer {
     /// The description, the chart (when hinted) and the table of one report.
     static func section(_ context: ReportContext, _ table: ReportTable) -> String {
         var out = context.description.isEmpty ? "" : "<p>\(escape(context.description))</p>\n"
-        if let chart = context.chart, let svg = SVGChart.render(chart, table) { out += svg + "\n" }
+        if let chart = context.chart, let svg = SVGChart.render(chart, table) {
+            out += "<figure class=\"chart\"><figcaption>\(escape(SVGChart.caption(chart, table)))</figcaption>\n" + svg + "\n</figure>\n"
+        }
         if table.rows.isEmpty {
             return out + "<p class=\"empty\">Geen gegevens voor \(escape(context.tenant)) in \(context.year).</p>\n" + tableHTML(table)
         }
@@ -62,11 +68,12 @@ enum HTMLRenderer {
     }
 
     static func tableHTML(_ table: ReportTable) -> String {
-        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
-        for c in table.columns { out += "<th\(c.isNumeric ? " class=\"n\"" : "")>\(escape(c.name))</th>" }
+        // Wide tables print on landscape pages, so no key column falls off A4.
+        var out = "<div class=\"scroll\(table.columns.count > 6 ? " wide" : "")\"><table>\n<thead><tr>"
+        for c in table.columns { out += "<th\(c.isNumeric ? " class=\"n\"" : "")>\(escape(c.heading))</th>" }
         out += "</tr></thead>\n<tbody>\n"
-        for row in table.rows {
-            let total = row.first.flatMap { $0 } == "Totaal"
+        for (index, row) in table.rows.enumerated() {
+            let total = table.isTotal(index)
             out += total ? "<tr class=\"total\">" : "<tr>"
             for (value, column) in zip(row, table.columns) {
                 out += "<td\(column.isNumeric ? " class=\"n\"" : "")>\(escape(DisplayValue.text(value, column)))</td>"
@@ -74,7 +81,12 @@ enum HTMLRenderer {
             out += "</tr>\n"
         }
         if table.rows.isEmpty { out += "<tr><td colspan=\"\(table.columns.count)\">Geen gegevens</td></tr>\n" }
-        return out + "</tbody>\n</table></div>"
+        out += "</tbody>\n</table></div>"
+        let explained = table.columns.filter { $0.explanation != nil }
+        if !explained.isEmpty {
+            out += "\n<dl class=\"legend-columns\">" + explained.map { "<dt>\(escape($0.heading))</dt><dd>\(escape($0.explanation ?? ""))</dd>" }.joined() + "</dl>"
+        }
+        return out
     }
 }
 
@@ -82,8 +94,26 @@ enum HTMLRenderer {
 enum SVGChart {
     static let inzetColors = ["basis": "#9aa5b1", "plus": "#f2c200", "plusplus": "#f07c00"]
 
+    /// What the chart plots and against what, from the columns' labels: "Uitgaven per gemeente, in euro".
+    static func caption(_ chart: ReportDefinition.Chart, _ table: ReportTable) -> String {
+        func heading(_ name: String) -> String { table.columns.first { $0.name == name }?.heading ?? name }
+        let ys = chart.y.split(separator: ",").map { heading(String($0)) }
+        let what = chart.aggregate == "count" ? "Aantal rijen" : (ys.count > 1 ? ys.dropLast().joined(separator: ", ") + " en " + (ys.last ?? "") : ys.first ?? "")
+        var text = "\(what) per \(heading(chart.x).lowercased())"
+        if chart.y.split(separator: ",").contains(where: { y in table.columns.contains { $0.name == String(y) && $0.money } }) { text += ", in euro" }
+        if chart.kind == "ranked" { text += "; 0 is het gemiddelde van het werkgebied" }
+        if let color = chart.color { text += "; kleur: \(heading(color).lowercased())" }
+        return text
+    }
+
     static func render(_ chart: ReportDefinition.Chart, _ table: ReportTable) -> String? {
-        let labels = table.values(chart.x).map { $0 ?? "" }
+        var labels = table.values(chart.x).map { $0 ?? "" }
+        // Buurt names repeat across gemeenten ("Centrum"): a chart over several gemeenten names both.
+        if chart.x != "gemeente", let gemeenten = table.columns.firstIndex(where: { $0.name == "gemeente" }),
+           Set(table.rows.map { $0[gemeenten] }).count > 1 {
+            labels = labels.indices.map { "\(labels[$0]) (\(table.rows[$0][gemeenten] ?? ""))" }
+        }
+        let money = table.columns.contains { $0.name == chart.y && $0.money }
         if chart.kind == "stacked" { return stacked(labels, series: chart.y.split(separator: ",").map(String.init), table) }
         var points: [(label: String, value: Double, color: String?)]
         if chart.aggregate == "count" {
@@ -96,14 +126,14 @@ enum SVGChart {
             let values = table.values(chart.y)
             let colors = chart.color.map { table.values($0) } ?? []
             points = labels.indices.compactMap { i in
-                guard labels[i] != "Totaal", let v = values[i].flatMap(Double.init) else { return nil }
+                guard !table.isTotal(i), let v = values[i].flatMap(Double.init) else { return nil }
                 return (labels[i], v, colors.indices.contains(i) ? colors[i].flatMap { inzetColors[$0] } : nil)
             }
         }
         guard !points.isEmpty else { return nil }
         switch chart.kind {
-        case "line": return line(points, title: chart.y)
-        default: return bars(points, title: chart.y, legend: chart.color != nil)
+        case "line": return line(points, title: caption(chart, table))
+        default: return bars(points, title: caption(chart, table), legend: chart.color != nil, money: money)
         }
     }
 
@@ -113,8 +143,8 @@ enum SVGChart {
     }
 
     /// Horizontal bars, one per label; negative values extend left of the zero line.
-    static func bars(_ points: [(label: String, value: Double, color: String?)], title: String, legend: Bool) -> String {
-        let rowHeight = 22.0, labelWidth = 190.0, width = 720.0, valueWidth = 90.0
+    static func bars(_ points: [(label: String, value: Double, color: String?)], title: String, legend: Bool, money: Bool = false) -> String {
+        let rowHeight = 22.0, labelWidth = 260.0, width = 760.0, valueWidth = 90.0
         let plot = width - labelWidth - valueWidth
         let minV = min(0, points.map(\.value).min() ?? 0), maxV = max(0, points.map(\.value).max() ?? 0)
         let span = max(maxV - minV, 1e-9)
@@ -125,9 +155,9 @@ enum SVGChart {
         for (i, p) in points.enumerated() {
             let y = Double(i) * rowHeight + 4
             let x0 = x(min(0, p.value)), x1 = x(max(0, p.value))
-            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(p.label.prefix(30))))</text>"
+            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(p.label.prefix(42))))</text>"
             svg += "<rect x=\"\(f(x0))\" y=\"\(f(y + 2))\" width=\"\(f(max(x1 - x0, 0.5)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(p.color ?? "#2f6f9f")\"/>"
-            svg += "<text x=\"\(f(x(maxV) + 6))\" y=\"\(Int(y + 14))\">\(number(p.value))</text>\n"
+            svg += "<text x=\"\(f(x(maxV) + 6))\" y=\"\(Int(y + 14))\">\(money ? "€ " : "")\(number(p.value))</text>\n"
         }
         svg += "<line x1=\"\(f(x(0)))\" x2=\"\(f(x(0)))\" y1=\"0\" y2=\"\(f(height - 26))\" stroke=\"#1d2733\" stroke-width=\"1\"/>\n"
         if legend {
@@ -145,11 +175,12 @@ enum SVGChart {
     static func stacked(_ labels: [String], series: [String], _ table: ReportTable) -> String? {
         let palette = ["#2f6f9f", "#7fb2d5", "#c44e52", "#55a868"]
         let columns = series.map { table.values($0) }
-        let rows = labels.indices.filter { labels[$0] != "Totaal" }.map { i in
+        let euro = series.allSatisfy { s in table.columns.contains { $0.name == s && $0.money } } ? "€ " : ""
+        let rows = labels.indices.filter { !table.isTotal($0) }.map { i in
             (labels[i], columns.map { $0.indices.contains(i) ? Double($0[i] ?? "") ?? 0 : 0 })
         }
         guard !rows.isEmpty, !series.isEmpty else { return nil }
-        let rowHeight = 22.0, labelWidth = 190.0, width = 720.0, valueWidth = 90.0
+        let rowHeight = 22.0, labelWidth = 260.0, width = 760.0, valueWidth = 90.0
         let plot = width - labelWidth - valueWidth
         let maxTotal = max(rows.map { $0.1.map { max($0, 0) }.reduce(0, +) }.max() ?? 0, 1e-9)
         let height = Double(rows.count) * rowHeight + 30
@@ -158,14 +189,14 @@ enum SVGChart {
         func color(_ k: Int) -> String { inzetColors[series[k]] ?? palette[k % palette.count] }
         for (i, row) in rows.enumerated() {
             let y = Double(i) * rowHeight + 4
-            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(row.0.prefix(30))))</text>"
+            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(row.0.prefix(42))))</text>"
             var x = labelWidth
             for (k, v) in row.1.enumerated() where v > 0 {
                 let w = v / maxTotal * plot
                 svg += "<rect x=\"\(f(x))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\" fill=\"\(color(k))\"><title>\(HTMLRenderer.escape(series[k])): \(number(v))</title></rect>"
                 x += w
             }
-            svg += "<text x=\"\(f(x + 6))\" y=\"\(Int(y + 14))\">\(number(row.1.reduce(0, +)))</text>\n"
+            svg += "<text x=\"\(f(x + 6))\" y=\"\(Int(y + 14))\">\(euro)\(number(row.1.reduce(0, +)))</text>\n"
         }
         var lx = labelWidth
         for k in series.indices {

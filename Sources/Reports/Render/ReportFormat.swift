@@ -48,7 +48,7 @@ enum DisplayValue {
 /// An aligned table for a terminal.
 enum TextRenderer {
     static func render(_ context: ReportContext, _ table: ReportTable) -> String {
-        let header = table.columns.map(\.name)
+        let header = table.columns.map(\.heading)
         let rows = table.rows.map { row in zip(row, table.columns).map { DisplayValue.text($0, $1) } }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -75,9 +75,12 @@ enum CSVRenderer {
             s.contains(where: { $0 == Character(separator) || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var out = dutch ? "\u{FEFF}" : ""
-        out += table.columns.map { quote($0.name) }.joined(separator: separator) + "\r\n"
-        for row in table.rows {
-            out += zip(row, table.columns).map { value, column in
+        // Column names stay the stable SQL names; a declared total row is marked, so a sum of a
+        // column does not count it twice.
+        let marked = table.total != nil
+        out += (table.columns.map { quote($0.name) } + (marked ? ["is_totaal"] : [])).joined(separator: separator) + "\r\n"
+        for (index, row) in table.rows.enumerated() {
+            out += (zip(row, table.columns).map { value, column in
                 guard let value else { return "" }
                 if dutch && column.kind == .decimal { return DutchNumber.format(value, grouping: false) }
                 // Excel runs a cell starting with = + - @ (or a tab or CR before one) as a formula:
@@ -86,7 +89,7 @@ enum CSVRenderer {
                     return quote("'" + value)
                 }
                 return quote(value)
-            }.joined(separator: separator) + "\r\n"
+            } + (marked ? [table.isTotal(index) ? (dutch ? "ja" : "true") : (dutch ? "nee" : "false")] : [])).joined(separator: separator) + "\r\n"
         }
         return out
     }
@@ -95,8 +98,9 @@ enum CSVRenderer {
 /// JSON: the report's context, its columns and its rows as objects; numbers stay exact.
 enum JSONRenderer {
     static func render(_ context: ReportContext, _ table: ReportTable) -> String {
-        let rows: [[String: Any]] = table.rows.map { row in
+        let rows: [[String: Any]] = table.rows.enumerated().map { index, row in
             var object: [String: Any] = [:]
+            if table.total != nil { object["is_totaal"] = table.isTotal(index) }
             for (value, column) in zip(row, table.columns) {
                 guard let value else { object[column.name] = NSNull(); continue }
                 switch column.kind {
@@ -110,7 +114,11 @@ enum JSONRenderer {
         }
         let document: [String: Any] = [
             "report": context.report, "title": context.title, "tenant": context.tenant, "year": context.year,
-            "columns": table.columns.map { ["name": $0.name, "type": $0.money ? "money" : $0.kind.rawValue] },
+            "columns": table.columns.map { c -> [String: String] in
+                var o = ["name": c.name, "type": c.money ? "money" : c.kind.rawValue, "label": c.heading]
+                if let e = c.explanation { o["explanation"] = e }
+                return o
+            },
             "rows": rows,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }
@@ -126,10 +134,15 @@ enum MarkdownRenderer {
 
     static func tableText(_ table: ReportTable) -> String {
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        var out = "| " + table.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
+        var out = "| " + table.columns.map { cell($0.heading) }.joined(separator: " | ") + " |\n"
         out += "|" + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(separator: "|") + "|\n"
-        for row in table.rows {
-            out += "| " + zip(row, table.columns).map { cell(DisplayValue.text($0, $1)) }.joined(separator: " | ") + " |\n"
+        for (index, row) in table.rows.enumerated() {
+            let total = table.isTotal(index)
+            out += "| " + zip(row, table.columns).map { v, c in total ? "**\(cell(DisplayValue.text(v, c)))**" : cell(DisplayValue.text(v, c)) }.joined(separator: " | ") + " |\n"
+        }
+        let explained = table.columns.filter { $0.explanation != nil }
+        if !explained.isEmpty {
+            out += "\n" + explained.map { "- **\(cell($0.heading))**: \($0.explanation ?? "")" }.joined(separator: "\n") + "\n"
         }
         return out
     }
