@@ -30,6 +30,21 @@ struct ExportFolder {
         }
     }
 
+    /// Copies the previous export's folders, except `names`, into the new folder (only folders and
+    /// regular files; a link planted there is not carried over).
+    func keep(except names: Set<String>) throws {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: target)) ?? [] where !names.contains(entry) {
+            var info = stat()
+            guard lstat(target + "/" + entry, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            try fm.createDirectory(atPath: path + "/" + entry, withIntermediateDirectories: false)
+            for file in (try? fm.contentsOfDirectory(atPath: target + "/" + entry)) ?? [] {
+                guard lstat(target + "/" + entry + "/" + file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+                try fm.copyItem(atPath: target + "/" + entry + "/" + file, toPath: path + "/" + entry + "/" + file)
+            }
+        }
+    }
+
     /// Puts the new folder in the target's place and removes the old one.
     func commit() throws {
         let fm = FileManager.default

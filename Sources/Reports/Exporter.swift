@@ -3,7 +3,19 @@ import Warehouse
 
 /// Writes every report each tenant may see, in every file format, one folder per tenant, with index pages.
 public struct Exporter {
-    public static let formats: [ReportFormat] = [.html, .csv, .csvNL, .json, .md]
+    public static let formats: [ReportFormat] = [.html, .csvNL, .csv, .json, .md]
+
+    /// How a recipient's index names each format.
+    static func label(_ format: ReportFormat) -> String {
+        switch format {
+        case .html: return "Bekijken"
+        case .csvNL: return "Excel"
+        case .csv: return "Data (CSV)"
+        case .json: return "Data (JSON)"
+        case .md: return "Tekst (Markdown)"
+        case .table: return "Tekst"
+        }
+    }
     let runner: ReportRunner
     let catalog: ReportCatalog
 
@@ -24,7 +36,7 @@ public struct Exporter {
     /// beside `directory` that replaces it only when everything is written, so a failed or killed
     /// export leaves the previous one as it was.
     @discardableResult
-    public func export(tenants: [Tenant?], year: Int, to directory: String) throws -> [String: [String]] {
+    public func export(tenants: [Tenant?], year: Int, to directory: String, keepOthers: Bool = false) throws -> [String: [String]] {
         var folders: [String: String] = [:]
         for tenant in tenants {
             let folder = Exporter.folder(tenant)
@@ -34,6 +46,10 @@ public struct Exporter {
             folders[folder] = tenant?.code ?? "corporatie"
         }
         let staging = try ExportFolder(replacing: directory)
+        if keepOthers {
+            // An export for some tenants keeps the other tenants' folders of the previous export.
+            try staging.keep(except: Set(folders.keys).union(["index.html"]))
+        }
         let written = try runner.snapshot { runner in
             try Exporter(runner: runner, catalog: catalog).write(tenants: tenants, year: year, to: staging.path)
         }
@@ -45,7 +61,13 @@ public struct Exporter {
         let fm = FileManager.default
         var written: [String: [String]] = [:]
         var indexRows: [String] = []
-        for tenant in tenants {
+        // Recipients by name, the corporation first.
+        let ordered = tenants.sorted { a, b in
+            guard let a else { return b != nil }
+            guard let b else { return false }
+            return a.name.localizedCaseInsensitiveCompare(b.name) == .orderedAscending
+        }
+        for tenant in ordered {
             let folder = Exporter.folder(tenant)
             let path = directory + "/" + folder
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -53,12 +75,12 @@ public struct Exporter {
             var links: [String] = []
             for report in catalog.reports where ReportRunner.allowed(report, for: tenant) {
                 let (context, table) = try runner.run(report, tenant: tenant, year: year)
-                var row = "<tr><td>\(HTMLRenderer.escape(report.title))\(table.rows.isEmpty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")</td>"
+                var row = "<tr><td><strong>\(HTMLRenderer.escape(report.title))</strong>\(table.rows.isEmpty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")<br/><small>\(HTMLRenderer.escape(report.description))</small></td>"
                 for format in Exporter.formats {
                     let file = "\(report.name).\(format.fileExtension)"
                     try format.render(context, table).write(toFile: path + "/" + file, atomically: true, encoding: .utf8)
                     files.append(file)
-                    row += "<td><a href=\"\(file)\">\(format.rawValue)</a></td>"
+                    row += "<td><a href=\"\(file)\">\(Exporter.label(format))</a></td>"
                 }
                 links.append(row + "</tr>")
             }
@@ -66,16 +88,18 @@ public struct Exporter {
                 try Jaarverslag.markdown(runner, catalog: catalog, year: year).write(toFile: path + "/jaarverslag.md", atomically: true, encoding: .utf8)
                 try Jaarverslag.html(runner, catalog: catalog, year: year).write(toFile: path + "/jaarverslag.html", atomically: true, encoding: .utf8)
                 files += ["jaarverslag.md", "jaarverslag.html"]
-                links.append("<tr><td>Jaarverslag: \(Jaarverslag.title)</td><td><a href=\"jaarverslag.html\">html</a></td><td></td><td></td><td></td><td><a href=\"jaarverslag.md\">md</a></td></tr>")
+                links.append("<tr><td><strong>Jaarverslag: \(Jaarverslag.title)</strong><br/><small>Het hoofdstuk leefbaarheid van het jaarverslag, geschreven uit de cijfers</small></td><td><a href=\"jaarverslag.html\">Bekijken</a></td><td></td><td></td><td></td><td><a href=\"jaarverslag.md\">Tekst (Markdown)</a></td></tr>")
             }
             let name = tenant?.name ?? "Corporatie"
-            let table = "<table><thead><tr><th>Rapport</th>" + Exporter.formats.map { "<th>\($0.rawValue)</th>" }.joined() + "</tr></thead><tbody>\n" + links.joined(separator: "\n") + "\n</tbody></table>"
+            let table = "<table><thead><tr><th>Rapport</th><th colspan=\"\(Exporter.formats.count)\">Openen als</th></tr></thead><tbody>\n" + links.joined(separator: "\n") + "\n</tbody></table>"
             try HTMLRenderer.page(title: "Rapportages \(year)", subtitle: name, body: table).write(toFile: path + "/index.html", atomically: true, encoding: .utf8)
             files.append("index.html")
             written[folder] = files
-            indexRows.append("<tr><td><a href=\"\(folder)/index.html\">\(HTMLRenderer.escape(name))</a></td><td>\(tenant?.kind.rawValue ?? "corporatie")</td><td>\(links.count)</td></tr>")
+            let kind = tenant.map { $0.kind == .gemeente ? "gemeente" : "partner" } ?? "corporatie"
+            indexRows.append("<tr><td><a href=\"\(folder)/index.html\">\(HTMLRenderer.escape(name))</a></td><td>\(kind)</td><td>\(links.count)</td></tr>")
         }
         let index = "<table><thead><tr><th>Ontvanger</th><th>Soort</th><th>Rapporten</th></tr></thead><tbody>\n" + indexRows.joined(separator: "\n") + "\n</tbody></table>"
+            + "<p><small>Bekijken: de pagina met grafiek, om te lezen en te printen. Excel: een CSV-bestand dat Nederlandse Excel goed opent (puntkomma, decimale komma). Data: CSV en JSON voor programma's, met de kolomnamen uit de database.</small></p>"
         try HTMLRenderer.page(title: "Leefbaar rapportages \(year)", subtitle: "Per gemeente en partner", body: index).write(toFile: directory + "/index.html", atomically: true, encoding: .utf8)
         return written
     }

@@ -250,4 +250,19 @@ extension ReportCommandTests {
             #expect(!chapter.stdout.contains("ongeveer ruim"))
         }
     }
+
+    @Test func anExportForOneTenantKeepsTheOthersAndTheIndexReadsForPeople() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("export-one-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(try report(["export", "--year", "2019", "--out", out.path]).status == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let stila = try Data(contentsOf: out.appendingPathComponent("partner-stila/index.html"))
+        #expect(try report(["export", "--year", "2019", "--out", out.path, "--tenant", "GM0106"]).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == before)
+        #expect(try Data(contentsOf: out.appendingPathComponent("partner-stila/index.html")) == stila)
+        let page = try String(contentsOf: out.appendingPathComponent("gm0106/index.html"), encoding: .utf8)
+        for word in ["Bekijken", "Excel", "Data (CSV)", "Data (JSON)", "Uitgaven aan leefbaarheid per gemeente in het jaar"] {
+            #expect(page.contains(word), "\(word)")
+        }
+    }
 }

@@ -84,7 +84,7 @@ struct Export: ParsableCommand {
         try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
         let who: [Tenant?] = tenants.isEmpty ? [nil] + (try TenantRegistry(connection: db).list()).map { $0 } : try tenants.map { try runner.tenant($0) }
         let started = Date()
-        let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out)
+        let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out, keepOthers: !tenants.isEmpty)
         print("wrote \(written.values.map(\.count).reduce(0, +)) files for \(written.count) recipients to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; open \(out)/index.html")
     }
 }
