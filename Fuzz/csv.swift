@@ -7,7 +7,8 @@ import Foundation
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let handle = FuzzPipe.handle(bytes)
-    let reader = CSVReader(handle: handle, delimiter: UInt8(ascii: ";"), maxFieldBytes: 64, chunkSize: 1 + (size % 7))
+    // A few chunk boundaries per input (1 to 64 bytes for small inputs, about a third of a large one).
+    let reader = CSVReader(handle: handle, delimiter: UInt8(ascii: ";"), maxFieldBytes: 64, chunkSize: max(1 + size % 64, size / 3))
     var lastLine = 0
     while let record = try? reader.next() {
         precondition(record.line > lastLine || (record.line == lastLine && lastLine == 0), "line numbers go back")
