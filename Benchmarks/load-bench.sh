@@ -13,8 +13,9 @@ cleanup() { scripts/pg-local.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chmod 755 "$work"
 
-swift build -c release --product leefbaar-etl >/dev/null
-etl="$(swift build -c release --show-bin-path)/leefbaar-etl"
+scratch="${BENCH_SCRATCH:-.build}"   # a second build folder (.build-bench) lets a bench build beside development
+swift build -c release --scratch-path "$scratch" --product leefbaar-etl >/dev/null
+etl="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/leefbaar-etl"
 scripts/pg-local.sh start 2>/dev/null
 url="$(scripts/pg-local.sh url)"
 
