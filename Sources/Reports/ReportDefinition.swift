@@ -72,6 +72,10 @@ public struct ReportDefinition: Sendable {
             audiences.insert(audience)
         }
         guard !audiences.isEmpty else { throw WarehouseError(.invalidInput, "\(path): report header lacks '-- audience:'") }
+        // Only the year is bound; any other parameter would silently be NULL.
+        for parameter in list("parameters") where parameter != "year" {
+            throw WarehouseError(.invalidInput, "\(path): unknown report parameter '\(parameter)' (reports take year only)")
+        }
         var chart: Chart?
         if let hint = header["chart"] {
             let parts = hint.split(separator: " ")

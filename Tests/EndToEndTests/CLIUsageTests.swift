@@ -52,3 +52,20 @@ import TestSupport
         }
     }
 }
+
+/// The report catalog refuses what it cannot honour.
+@Suite struct ReportCatalogTests {
+    @Test func unknownReportParametersAreRefused() throws {
+        let text = "-- title: T\n-- parameters: year, tenant\n-- audience: corporation\nselect 1\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("r-\(UUID().uuidString).sql")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sql-\(UUID().uuidString)")
+        for sub in ["reports", "migrations", "feeds", "checks"] { try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: path, to: dir.appendingPathComponent("reports/t.sql"))
+        let r = try runTool("leefbaar-report", ["list", "--sql-dir", dir.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("unknown report parameter 'tenant' (reports take year only)"), "\(r.stderr)")
+    }
+}
