@@ -69,3 +69,47 @@ import TestSupport
         #expect(r.stderr.contains("unknown report parameter 'tenant' (reports take year only)"), "\(r.stderr)")
     }
 }
+
+/// Changing the pseudonymisation key in one transaction keeps every dossier one dossier.
+@Suite struct RekeyTests {
+    @Test func rekeyKeepsDossiersTogetherAndRefusesTheOldKeyAlone() throws {
+        try withTestDatabase { cluster, name throws in
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let keyFile = dir.appendingPathComponent("hash.key"), newKey = dir.appendingPathComponent("new.key")
+            try "0123456789abcdef0123456789abcdef\n".write(to: keyFile, atomically: true, encoding: .utf8)
+            try "fedcba9876543210fedcba9876543210\n".write(to: newKey, atomically: true, encoding: .utf8)
+            // LEEFBAAR_HASH_KEY is emptied: other tests set it in this process, and it wins over the file.
+            let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_HASH_KEY_FILE": keyFile.path, "LEEFBAAR_HASH_KEY": ""]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            #expect(try runTool("leefbaar-etl", ["tenant", "add", "partner", "buurtbemiddeling"], environment: env).status == 0)
+            let header = "Partner;Dossier;Gemeente;Geopend;Soort\n"
+            let first = dir.appendingPathComponent("a.csv"), second = dir.appendingPathComponent("b.csv")
+            try (header + "buurtbemiddeling;BB-1;Assen;01-02-2019;overlast\nbuurtbemiddeling;BB-2;Assen;03-02-2019;overlast\n").write(to: first, atomically: true, encoding: .utf8)
+            try (header + "buurtbemiddeling;BB-1;Assen;15-02-2019;burenruzie\n").write(to: second, atomically: true, encoding: .utf8)
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "cases", first.path], environment: env).status == 0)
+            let db = try cluster.connect(database: name)
+            let before = try db.execute("select case_id from core.care_case order by case_id").map { try $0.decode(0, as: String.self) }
+
+            let rekey = try runTool("leefbaar-etl", ["rekey", "--new-key-file", newKey.path], environment: env)
+            #expect(rekey.status == 0, "\(rekey.stderr)")
+            #expect(rekey.stdout.contains("core.care_case.case_id: 2 rows re-pseudonymised"), "\(rekey.stdout)")
+            let after = try db.execute("select case_id from core.care_case order by case_id").map { try $0.decode(0, as: String.self) }
+            #expect(after.count == 2 && Set(after).isDisjoint(with: before))
+            #expect(try String(contentsOf: keyFile, encoding: .utf8).split(separator: "\n").count == 2)
+            // A later load under the chain meets the same dossier: still two cases, BB-1 updated.
+            let again = try runTool("leefbaar-etl", ["load", "--feed", "cases", second.path], environment: env)
+            #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+            #expect(try db.scalar("select count(*) || '/' || count(*) filter (where kind = 'burenruzie') from core.care_case", as: String.self) == "2/1")
+            // The old key alone is refused.
+            let oldOnly = dir.appendingPathComponent("old.key")
+            try "0123456789abcdef0123456789abcdef\n".write(to: oldOnly, atomically: true, encoding: .utf8)
+            var oldEnv = env
+            oldEnv["LEEFBAAR_HASH_KEY_FILE"] = oldOnly.path
+            let refused = try runTool("leefbaar-etl", ["load", "--feed", "cases", "--force", second.path], environment: oldEnv)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("is not the one earlier loads used"), "\(refused.stderr)")
+        }
+    }
+}

@@ -4,7 +4,9 @@ import Foundation
 /// Keeps personal data out of the warehouse: keyed pseudonyms for declared columns, and markers
 /// for BSNs, e-mail addresses and phone numbers found in free text.
 final class PrivacyGuard {
-    private let key: SymmetricKey?
+    /// The key chain, oldest first: a pseudonym is the value hashed with the first key, that
+    /// pseudonym hashed with the next, and so on (`leefbaar-etl rekey` adds a key). Empty: no key.
+    private let keys: [SymmetricKey]
     /// What was replaced, per kind (`bsn`, `email`, `phone`).
     private(set) var counts: [String: Int] = [:]
 
@@ -16,12 +18,24 @@ final class PrivacyGuard {
     static let minimumKeyBytes = 16
 
     /// A guard; without a key it scrubs text but cannot pseudonymise.
-    init(key: Data?) {
-        self.key = key.map { SymmetricKey(data: $0) }
-        fingerprint = key.map { k in
-            HMAC<SHA256>.authenticationCode(for: Data("leefbaar key fingerprint".utf8), using: SymmetricKey(data: k))
-                .prefix(8).map { String(format: "%02x", $0) }.joined()
+    convenience init(key: Data?) { self.init(chain: key.map { [$0] } ?? []) }
+
+    /// A guard with a key chain (oldest first).
+    init(chain: [Data]) {
+        self.chain = chain
+        keys = chain.map { SymmetricKey(data: $0) }
+        fingerprint = chain.isEmpty ? nil : PrivacyGuard.fingerprint(of: chain)
+    }
+
+    /// The fingerprint of a key chain: a fixed text hashed through every key (for one key, the
+    /// HMAC of the text under it).
+    static func fingerprint(of chain: [Data]) -> String {
+        var text = Data("leefbaar key fingerprint".utf8)
+        for (i, key) in chain.enumerated() {
+            let mac = HMAC<SHA256>.authenticationCode(for: text, using: SymmetricKey(data: key))
+            text = i == chain.count - 1 ? Data(mac.prefix(8)) : Data(mac)
         }
+        return text.map { String(format: "%02x", $0) }.joined()
     }
 
     /// The key as configured: a key file's trailing line end (LF, CR LF) is not part of the key;
@@ -35,6 +49,18 @@ final class PrivacyGuard {
         return Data(bytes)
     }
 
+    /// The keys of a key file: a text file holds one key per line, oldest first (a chain that
+    /// `rekey` extends); any other file (raw bytes) is one key. Line ends are not part of a key.
+    static func chain(_ data: Data, source: String) throws -> [Data] {
+        guard let text = String(data: data, encoding: .utf8),
+              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else {
+            return [try key(data, source: source)]
+        }
+        let lines = text.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return [try key(data, source: source)] }
+        return try lines.enumerated().map { i, line in try key(Data(line.utf8), source: lines.count == 1 ? source : "line \(i + 1) of \(source)") }
+    }
+
     /// A guard with the key from `LEEFBAAR_HASH_KEY` or the file named by `LEEFBAAR_HASH_KEY_FILE`.
     static func fromEnvironment() throws -> PrivacyGuard {
         let env = ProcessInfo.processInfo.environment
@@ -43,20 +69,30 @@ final class PrivacyGuard {
             guard let data = FileManager.default.contents(atPath: f), !data.isEmpty else {
                 throw WarehouseError(.missingFile, "cannot read the hash key file \(f)")
             }
-            return PrivacyGuard(key: try key(data, source: "the hash key file \(f)"))
+            return PrivacyGuard(chain: try chain(data, source: "the hash key file \(f)"))
         }
         return PrivacyGuard(key: nil)
     }
 
     /// Whether a key is set (needed for `personal: hash`).
-    var canHash: Bool { key != nil }
+    var canHash: Bool { !keys.isEmpty }
 
-    /// HMAC-SHA256 of the value, hex: the same input and key give the same pseudonym.
+    /// HMAC-SHA256 of the value through the key chain, hex: the same input and keys give the same pseudonym.
     func pseudonym(_ value: String) -> String? {
-        guard let key else { return nil }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
+        guard !keys.isEmpty else { return nil }
+        var text = value
+        for key in keys { text = PrivacyGuard.step(text, key) }
+        return text
+    }
+
+    /// One step of the chain: `h:` + the first 16 bytes of HMAC-SHA256(key, text), in hex.
+    static func step(_ text: String, _ key: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
         return "h:" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
+
+    /// The key chain's bytes, oldest first (for `rekey`).
+    let chain: [Data]
 
     static let marker = "[verwijderd]"
     private static let phone = try? NSRegularExpression(pattern: #"(?<![0-9])(?:(?:\+31|0031)[\s-]?(?:\(0\))?[\s-]?[1-9](?:[\s-]?[0-9]){8}|0[1-9](?:[\s-]?[0-9]){8})(?![0-9])"#)
