@@ -78,5 +78,27 @@ import TestSupport
         #expect(SheetXML.cellName("Blad1", 27, 3) == "Blad1!AB3")
         #expect(SheetXML.column(of: "AB3") == 27)
         #expect(SheetXML.column(of: "C12") == 2)
+        #expect(SheetXML.column(of: "XFD1") == 16_383)
+        #expect(SheetXML.column(of: "XFE1") == nil && SheetXML.column(of: "ZZZZZZZZ1") == nil && SheetXML.column(of: "12") == nil)
+    }
+
+    /// Found by `make fuzz` (Fuzz/corpus/sheet/crash-oom-…): a cell reference far past XFD made the
+    /// row reader allocate gigabytes. Now it is a clear error.
+    @Test func aCellReferencePastTheLastColumnIsAnError() throws {
+        let input = packageRoot().appendingPathComponent("Fuzz/corpus/sheet/crash-oom-eec49491dea47a67dd42332e56bf58583b302066").path
+        let scanner = XMLScanner(handle: try openForReading(input), source: "fuzz")
+        #expect(throws: WarehouseError.self) {
+            while try SheetXML.nextRow(scanner, strings: [], dateStyles: [], date1904: false, file: "fuzz") != nil {}
+        }
+        let row = "<sheetData><row r=\"1\"><c r=\"ZZZZ1\"><v>1</v></c></row></sheetData>"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sheet-\(UUID().uuidString).xml").path
+        try row.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try SheetXML.nextRow(XMLScanner(handle: try openForReading(path), source: "t"), strings: [], dateStyles: [], date1904: false, file: "t.xlsx")
+            Issue.record("no error")
+        } catch let error as WarehouseError {
+            #expect(error.message == "t.xlsx: row 1: cell reference 'ZZZZ1' is not a cell of a sheet (columns A to XFD)")
+        }
     }
 }

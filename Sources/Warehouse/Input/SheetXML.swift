@@ -16,16 +16,20 @@ enum SheetXML {
         return "\(sheet)!\(letters)\(row)"
     }
 
-    /// The 0-based column of a reference such as `C12`.
+    /// Excel's last column, XFD: a sheet has at most this many.
+    static let columnLimit = 16_384
+
+    /// The 0-based column of a reference such as `C12`; nil past column XFD or without letters.
     static func column(of reference: String) -> Int? {
         var n = 0
-        var any = false
+        var letters = 0
         for b in reference.utf8 {
             guard b >= 65 && b <= 90 else { break }
+            letters += 1
+            guard letters <= 3 else { return nil }
             n = n * 26 + Int(b - 64)
-            any = true
         }
-        return any ? n - 1 : nil
+        return letters > 0 && n <= columnLimit ? n - 1 : nil
     }
 
     /// The next `<row>`: its number and its cells by column.
@@ -44,7 +48,18 @@ enum SheetXML {
             case .close("row") where inRow:
                 return (number, cells)
             case .open("c", let a, let selfClosing) where inRow:
-                let column = a["r"].flatMap(column(of:)) ?? nextColumn
+                let column: Int
+                if let reference = a["r"] {
+                    guard let c = SheetXML.column(of: reference) else {
+                        throw WarehouseError(.invalidInput, "\(file): row \(number): cell reference '\(reference.prefix(20))' is not a cell of a sheet (columns A to XFD)")
+                    }
+                    column = c
+                } else {
+                    guard nextColumn < columnLimit else {
+                        throw WarehouseError(.invalidInput, "\(file): row \(number) has more cells than a sheet's \(columnLimit) columns")
+                    }
+                    column = nextColumn
+                }
                 nextColumn = column + 1
                 guard !selfClosing else { continue }
                 let value = try cellValue(scanner, type: a["t"] ?? "n", style: a["s"].flatMap { Int($0) } ?? 0,
