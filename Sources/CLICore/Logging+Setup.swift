@@ -1,5 +1,16 @@
+import ArgumentParser
 import Foundation
 import Logging
+
+/// How much a command tells: `-q` only failures and files left alone, `-v` also debug detail.
+public struct Verbosity: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print only failures and files left alone (for cron).") public var quiet = false
+    @Flag(name: .shortAndLong, help: "Log more detail.") public var verbose = false
+    public init() {}
+
+    /// The log level these flags ask for.
+    public var level: Logger.Level { quiet ? .warning : verbose ? .debug : .info }
+}
 
 /// Log output of the executables: human lines or one JSON object per line, on standard error.
 public enum LogFormat: String, CaseIterable, Sendable {
@@ -21,7 +32,7 @@ enum LogSetup {
         guard !done else { return }
         done = true
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TerminalLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }
@@ -40,11 +51,39 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var object: [String: String] = ["time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+        var object: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
                                         "message": event.message.description, "logger": label]
-        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
+        // Counts are numbers in the JSON, not strings ("loaded": 60).
+        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            let text = "\(v)"
+            if let n = Int64(text) { object[k] = NSNumber(value: n) } else { object[k] = text }
+        }
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             FileHandle.standardError.write(data + Data("\n".utf8))
         }
+    }
+}
+
+/// Human log lines that first clear a progress line on the terminal, so nothing runs together.
+struct TerminalLogHandler: LogHandler {
+    var inner: StreamLogHandler
+    init(_ inner: StreamLogHandler) { self.inner = inner }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        Progress.clearLine()
+        inner.log(event: event)
     }
 }

@@ -11,7 +11,7 @@ struct LeefbaarETL: ParsableCommand {
         and ~/.pgpass. Exit codes: 0 ok, 1 failure, 2 usage, 3 rejects over threshold, 75 locked.
         """,
         version: leefbaarVersion,
-        subcommands: [Migrate.self, Load.self, RunInbox.self, Batches.self, Rejects.self, TenantCommand.self, Settings.self, RekeyCommand.self, Sample.self]
+        subcommands: [Migrate.self, Feeds.self, Load.self, RunInbox.self, Batches.self, Rejects.self, TenantCommand.self, Settings.self, RekeyCommand.self, Sample.self]
     )
 }
 

@@ -113,3 +113,28 @@ import TestSupport
         }
     }
 }
+
+/// Under cron a clean night says nothing.
+@Suite struct QuietRunTests {
+    @Test func aQuietCleanInboxRunPrintsNothing() throws {
+        try withTestDatabase { cluster, name throws in
+            let (env, inbox) = try InboxRunTests.migratedWithInbox(cluster, name)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            try InboxRunTests.ledger(year: 2019, lines: 30).write(to: inbox.appendingPathComponent("grootboek-2019.csv"), atomically: true, encoding: .utf8)
+            let quiet = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "-q"], environment: env)
+            #expect(quiet.status == 0)
+            #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout)|\(quiet.stderr)")
+            // A file it leaves alone is still told.
+            try "x".write(to: inbox.appendingPathComponent("notities.txt"), atomically: true, encoding: .utf8)
+            let told = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--quiet"], environment: env)
+            #expect(told.status == 0)
+            #expect(told.stdout.contains("notities.txt: left alone"), "\(told.stdout)")
+            // load FILE finds its feed by file_pattern.
+            let file = inbox.appendingPathComponent("grootboek-2018.csv")
+            try InboxRunTests.ledger(year: 2018, lines: 5).write(to: file, atomically: true, encoding: .utf8)
+            let load = try runTool("leefbaar-etl", ["load", file.path], environment: env)
+            #expect(load.status == 0, "\(load.stderr)")
+            #expect(load.stdout.contains("ledger  \(file.path)  loaded"))
+        }
+    }
+}

@@ -49,9 +49,12 @@ import TestSupport
             #expect(try fm.contentsOfDirectory(atPath: inbox.path).sorted() == ["archive", "failed", "grootboek-2020.csv.part", "notities.txt", "summary.json"])
             #expect(result.stdout.contains("notities.txt: left alone — no feed's file_pattern matches"))
             // JSON log lines for the scheduler.
-            let logLines = result.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
-            #expect(logLines.contains { $0["message"] == "run finished" && $0["exit"] == "1" && $0["failed"] == "1" })
-            #expect(logLines.contains { $0["feed"] == "ledger" && $0["loaded"] == "40" })
+            // Counts are numbers; a failed file is logged at error, a file left alone at warning.
+            let logLines = result.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(logLines.contains { $0["message"] as? String == "run finished" && $0["exit"] as? Int == 1 && $0["failed"] as? Int == 1 })
+            #expect(logLines.contains { $0["feed"] as? String == "ledger" && $0["loaded"] as? Int == 40 && $0["level"] as? String == "info" })
+            #expect(logLines.contains { ($0["message"] as? String)?.hasPrefix("failed ") == true && $0["level"] as? String == "error" })
+            #expect(logLines.contains { ($0["message"] as? String)?.hasPrefix("left alone: notities.txt") == true && $0["level"] as? String == "warning" })
             let db = try cluster.connect(database: name)
             #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "40/400.00")
             #expect(try db.scalar("select count(*) from core.area", as: Int.self) == 3)

@@ -46,25 +46,40 @@ struct Load: ParsableCommand {
     @Option(help: "Log format: human or json.")
     var logFormat: String = "human"
 
+    @OptionGroup var verbosity: Verbosity
+
     @Argument(help: "The files to load.")
     var files: [String]
 
     func validate() throws {
-        if (feed == nil) == (spec == nil) { throw ValidationError("give --feed NAME or --spec PATH") }
+        if feed != nil && spec != nil { throw ValidationError("give --feed NAME or --spec PATH, not both") }
         if let maxRejects, RejectLimit(maxRejects) == nil { throw ValidationError("--max-rejects takes a count or a percentage, e.g. 10 or 1%") }
         if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be human or json") }
         if files.isEmpty { throw ValidationError("name at least one file") }
     }
 
     func run() throws {
-        (LogFormat(rawValue: logFormat) ?? .human).bootstrap()
+        (LogFormat(rawValue: logFormat) ?? .human).bootstrap(level: verbosity.level)
         let sql = try? connection.sql()
         let feedSpec: FeedSpec
         if let spec {
             feedSpec = try FeedSpec.load(path: spec, sql: sql)
         } else {
             guard let sql else { throw WarehouseError(.missingFile, "no SQL/ folder found: pass --sql-dir or set LEEFBAAR_SQL_DIR") }
-            feedSpec = try FeedSpec.named(feed ?? "", in: sql)
+            if let feed {
+                feedSpec = try FeedSpec.named(feed, in: sql)
+            } else {
+                // No --feed: the feed whose file_pattern matches, as the nightly run picks it.
+                let specs = try FeedSpec.all(in: sql)
+                let names = files.map { ($0 as NSString).lastPathComponent }
+                let matching = specs.filter { s in s.filePattern.map { p in names.allSatisfy { InboxRun.matches($0, pattern: p) } } ?? false }
+                guard matching.count == 1, let only = matching.first else {
+                    throw ValidationError(matching.isEmpty
+                        ? "no feed's file_pattern matches \(names.joined(separator: ", ")): give --feed NAME (see leefbaar-etl feeds)"
+                        : "several feeds match \(names.joined(separator: ", ")) (\(matching.map(\.name).joined(separator: ", "))): give --feed NAME")
+                }
+                feedSpec = only
+            }
         }
         let db = try connection.connect()
         let interruption = Interruption(connection: db)
@@ -80,7 +95,7 @@ struct Load: ParsableCommand {
             options.shouldStop = { interruption.requested }
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
-            options.progress = { bytes, rows in progress.update(bytes: bytes, rows: rows) }
+            if !verbosity.quiet { options.progress = { bytes, rows in progress.update(bytes: bytes, rows: rows) } }
             let result = try loader.load(file: file, options: options)
             progress.finish()
             results.append(result)
@@ -88,15 +103,16 @@ struct Load: ParsableCommand {
             for line in LoadReport.rejectLines(result.rejects, file: file) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             if result.status == .failed, let message = result.message {
                 FileHandle.standardError.write(Data("leefbaar-etl: error: \(message)\n".utf8))
-            } else if result.status == .skipped, let message = result.message {
+            } else if result.status == .skipped, let message = result.message, !verbosity.quiet {
                 print("\(file): skipped, \(message)")
             }
+            if verbosity.quiet { continue }
             for replacement in result.replaced { print("\(file): \(replacement)") }
             if !result.droppedColumns.isEmpty {
                 print("\(file): columns not kept (never stored): \(result.droppedColumns.joined(separator: ", "))")
             }
         }
-        print(LoadReport.table(results))
+        if !verbosity.quiet { print(LoadReport.table(results)) }
         let status = LoadReport.exitStatus(results)
         if let summaryJson { try LoadReport.json(results, exitCode: status.rawValue).write(to: URL(fileURLWithPath: summaryJson)) }
         if let rejectsFile {

@@ -24,6 +24,7 @@ struct RunInbox: ParsableCommand {
     @Option(help: "Seconds since a file's last change before it counts as complete.") var settle: Double = 5
     @Option(help: "Log format: human or json (one object per line).") var logFormat: String = "human"
     @Option(help: "Write a JSON summary of the run here.") var summaryJson: String?
+    @OptionGroup var verbosity: Verbosity
 
     func validate() throws {
         if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be human or json") }
@@ -31,7 +32,7 @@ struct RunInbox: ParsableCommand {
     }
 
     func run() throws {
-        (LogFormat(rawValue: logFormat) ?? .human).bootstrap()
+        (LogFormat(rawValue: logFormat) ?? .human).bootstrap(level: verbosity.level)
         let logger = Logger(label: "leefbaar.run")
         let db = try connection.connect()
         let specs = try FeedSpec.all(in: try connection.sql())
@@ -40,10 +41,16 @@ struct RunInbox: ParsableCommand {
         job.settleSeconds = settle
         job.loadOptions.shouldStop = { interruption.requested }
         job.loadOptions.waitSeconds = wait
+        if !verbosity.quiet {
+            job.makeProgress = { name, size in
+                let progress = Progress(label: name, totalBytes: size)
+                return ({ bytes, rows in progress.update(bytes: bytes, rows: rows) }, { progress.finish() })
+            }
+        }
         try job.lock(wait: wait)
         let outcomes = try job.run()
         let results = outcomes.compactMap(\.result)
-        if !results.isEmpty { print(LoadReport.table(results)) }
+        if !results.isEmpty && !verbosity.quiet { print(LoadReport.table(results)) }
         for o in outcomes where o.action != .archived {
             print("\(InboxRun.escaped(o.file)): \(o.action.rawValue)\(o.note.map { " — \(InboxRun.escaped($0))" } ?? "")")
         }

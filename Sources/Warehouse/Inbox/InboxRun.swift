@@ -25,6 +25,8 @@ public struct InboxRun {
     /// Files modified less than this many seconds ago are still being written.
     public var settleSeconds: TimeInterval = 5
     public var loadOptions = LoadOptions()
+    /// A progress display per file (name, size in bytes): an update function and a finish function.
+    public var makeProgress: ((String, Int) -> (update: @Sendable (Int, Int) -> Void, finish: () -> Void))?
     /// The date folder for archived files (default: today).
     public var today = Date()
 
@@ -101,7 +103,7 @@ public struct InboxRun {
     }
 
     /// Shell-style glob (`*`, `?`), case-insensitive, on the file name.
-    static func matches(_ name: String, pattern: String) -> Bool {
+    public static func matches(_ name: String, pattern: String) -> Bool {
         fnmatch(pattern.lowercased(), name.lowercased(), 0) == 0
     }
 
@@ -111,14 +113,19 @@ public struct InboxRun {
         let (toLoad, left) = try plan()
         var outcomes = left
         for outcome in left {
-            logger.info("left alone: \(InboxRun.escaped(outcome.file))", metadata: ["file": "\(InboxRun.escaped(outcome.file))", "reason": "\(outcome.note ?? "")"])
+            logger.warning("left alone: \(InboxRun.escaped(outcome.file))", metadata: ["file": "\(InboxRun.escaped(outcome.file))", "reason": "\(outcome.note ?? "")"])
         }
         var touched = Set<String>()
         for (index, (name, spec)) in toLoad.enumerated() {
             let path = inbox + "/" + name
             var outcome = FileOutcome(file: name, feed: spec.name, action: .archived)
             do {
-                let result = try Loader(connection: connection, spec: spec, logger: logger).load(file: path, options: loadOptions)
+                var options = loadOptions
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let display = makeProgress?(name, size)
+                if let display { options.progress = display.update }
+                let result = try Loader(connection: connection, spec: spec, logger: logger).load(file: path, options: options)
+                display?.finish()
                 outcome.result = result
                 if result.errorCode == .interrupted {
                     outcome.action = .interrupted

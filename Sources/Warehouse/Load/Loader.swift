@@ -119,7 +119,7 @@ public final class Loader {
         for replacement in result.replaced {
             logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
         }
-        logger.info("\(result.status.rawValue) \(file)", metadata: [
+        logger.log(level: result.status == .failed ? .error : .info, "\(result.status.rawValue) \(file)", metadata: [
             "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
             "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
         ])
