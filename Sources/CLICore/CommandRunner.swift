@@ -60,7 +60,13 @@ public enum CommandRunner {
             if argument == "--" { return nil }
             if argument.hasPrefix("--") {
                 let option = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
-                let known = optionNames(Root.self, command)
+                var known = optionNames(Root.self, command)
+                if !known.contains(option), let fallback = command.configuration.defaultSubcommand {
+                    // `batches --limit 5` means the default subcommand's option.
+                    let theirs = optionNames(Root.self, fallback)
+                    if theirs.contains(option) { command = fallback; path += " " + fallback._commandName }
+                    known.formUnion(theirs)
+                }
                 if !known.contains(option) {
                     return "unknown option '\(option)'.\(Suggestion.phrase(option, in: known.sorted())) See '\(path) --help'"
                 }

@@ -138,3 +138,25 @@ import TestSupport
         }
     }
 }
+
+/// `batches show N` tells one batch in full, with what replaced it.
+@Suite struct BatchShowTests {
+    @Test func showsTheWholeErrorDetailsAndReplacements() throws {
+        try withTestDatabase { cluster, name throws in
+            let (env, inbox) = try InboxRunTests.migratedWithInbox(cluster, name)
+            defer { try? FileManager.default.removeItem(at: inbox) }
+            let a = inbox.appendingPathComponent("grootboek-a.csv"), b = inbox.appendingPathComponent("grootboek-b.csv")
+            try InboxRunTests.ledger(year: 2019, lines: 10).write(to: a, atomically: true, encoding: .utf8)
+            try InboxRunTests.ledger(year: 2019, lines: 10).replacingOccurrences(of: "10,00", with: "11,00").write(to: b, atomically: true, encoding: .utf8)
+            #expect(try runTool("leefbaar-etl", ["load", a.path, b.path], environment: env).status == 0)
+            let text = try runTool("leefbaar-etl", ["batches", "show", "1"], environment: env)
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("status: replaced"))
+            #expect(text.stdout.contains("replaced: 10 rows of scope 2019 by batch 2"), "\(text.stdout)")
+            let json = try runTool("leefbaar-etl", ["batches", "show", "2", "--format", "json"], environment: env)
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(object?["rows_loaded"] as? Int == 10 && object?["status"] as? String == "loaded")
+            #expect(try runTool("leefbaar-etl", ["batches", "show", "99"], environment: env).status == 2)
+        }
+    }
+}
