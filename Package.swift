@@ -64,5 +64,6 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Postgres", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
     ]
 )

@@ -33,7 +33,7 @@ enum HTMLRenderer {
         thead{display:table-header-group}tr{page-break-inside:avoid}h1,h2,h3,figcaption{page-break-after:avoid}figure{page-break-inside:avoid}}
         """
 
-    static func page(title: String, subtitle: String, body: String) -> String {
+    static func page(title: String, subtitle: String, body: String, generated: Date = Date()) -> String {
         """
         <!DOCTYPE html>
         <html lang="nl">
@@ -47,7 +47,7 @@ enum HTMLRenderer {
         <h1>\(escape(title))</h1>
         <p class="sub">\(escape(subtitle))</p>
         \(body)
-        <footer>Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: Date()).prefix(10).description))</footer>
+        <footer>Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: generated).prefix(10).description))</footer>
         </body>
         </html>
 

@@ -24,7 +24,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .csvNL: return CSVRenderer.render(table, dutch: true)
         case .json: return JSONRenderer.render(context, table)
         case .md: return MarkdownRenderer.render(context, table)
-        case .html: return HTMLRenderer.page(title: context.title, subtitle: HTMLRenderer.subtitle(context), body: HTMLRenderer.section(context, table))
+        case .html: return HTMLRenderer.page(title: context.title, subtitle: HTMLRenderer.subtitle(context), body: HTMLRenderer.section(context, table),
+                                             generated: context.generatedAt)
         }
     }
 }
@@ -138,7 +139,10 @@ enum MarkdownRenderer {
         out += "|" + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(separator: "|") + "|\n"
         for (index, row) in table.rows.enumerated() {
             let total = table.isTotal(index)
-            out += "| " + zip(row, table.columns).map { v, c in total ? "**\(cell(DisplayValue.text(v, c)))**" : cell(DisplayValue.text(v, c)) }.joined(separator: " | ") + " |\n"
+            out += "| " + zip(row, table.columns).map { v, c in
+                let text = cell(DisplayValue.text(v, c))
+                return total && !text.isEmpty ? "**\(text)**" : text
+            }.joined(separator: " | ") + " |\n"
         }
         let explained = table.columns.filter { $0.explanation != nil }
         if !explained.isEmpty {

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Reports
+
+/// The renderers' output for a fixed report, compared with committed files: a change in what
+/// readers get is a reviewed diff. `UPDATE_GOLDEN=1 swift test --filter RendererGoldenTests`
+/// writes them anew.
+@Suite struct RendererGoldenTests {
+    static let folder = packageRoot().appendingPathComponent("Tests/ReportsTests/Golden")
+
+    /// A spending table with cents, a total row, labels and explanations, a formula-shaped text.
+    static func report() -> (ReportContext, ReportTable) {
+        var table = ReportTable(columns: [
+            .init(name: "gemeente", kind: .text, money: false, label: "Gemeente"),
+            .init(name: "basis", kind: .decimal, money: true, label: "Basis", explanation: "Inzet basis: schoon, heel en veilig"),
+            .init(name: "plus", kind: .decimal, money: true, label: "Plus"),
+            .init(name: "uitgaven", kind: .decimal, money: true, label: "Uitgaven"),
+            .init(name: "notitie", kind: .text, money: false, label: "Notitie"),
+        ], rows: [
+            ["Assen", "182395.18", "617604.82", "800000.00", "=HYPERLINK(\"http://x\";\"klik\")"],
+            ["De Wolden", "53882.725", "4117.28", "58000.005", "-"],
+            ["Totaal", "236277.905", "621722.10", "858000.005", nil],
+        ])
+        table.total = (0, "Totaal")
+        for i in table.columns.indices where table.columns[i].money { table.columns[i].cents = true }
+        let context = ReportContext(report: "uitgaven", title: "Uitgaven leefbaarheid per gemeente", description: "Uitgaven per gemeente in het jaar.",
+                                    tenant: "Corporatie", year: 2019,
+                                    chart: ReportDefinition.Chart(kind: "stacked", x: "gemeente", y: "basis,plus", color: nil, aggregate: nil),
+                                    generatedAt: Date(timeIntervalSince1970: 1_575_158_400))
+        return (context, table)
+    }
+
+    @Test(arguments: [ReportFormat.html, .csvNL, .md, .csv, .json])
+    func rendererOutputIsAsCommitted(_ format: ReportFormat) throws {
+        let (context, table) = Self.report()
+        let output = format.render(context, table)
+        let file = Self.folder.appendingPathComponent("uitgaven.\(format.fileExtension)")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try output.write(to: file, atomically: true, encoding: .utf8)
+        }
+        // Bytes, not text: reading text would drop csv-nl's BOM.
+        let golden = try Data(contentsOf: file)
+        #expect(Data(output.utf8) == golden, "\(format.rawValue) differs from \(file.lastPathComponent): review, then UPDATE_GOLDEN=1")
+    }
+}
