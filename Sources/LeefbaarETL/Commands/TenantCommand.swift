@@ -49,8 +49,13 @@ struct TenantCommand: ParsableCommand {
                 password = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
                 guard let password, !password.isEmpty else { throw ValidationError("--login needs a non-empty password") }
             }
-            let tenant = try TenantRegistry(connection: try connection.connect())
-                .add(kind: tenantKind, code: code, name: name, password: password)
+            let registry = TenantRegistry(connection: try connection.connect())
+            let existed = try registry.find(code) != nil
+            let tenant = try registry.add(kind: tenantKind, code: code, name: name, password: password)
+            if existed {
+                print("tenant \(tenant.code) (\(tenant.name)) exists already as role \(tenant.roleName); nothing changed")
+                return
+            }
             print("added \(tenant.kind.rawValue) tenant \(tenant.code) (\(tenant.name)) as role \(tenant.roleName)\(login ? ", can log in" : "")")
         }
     }

@@ -30,7 +30,13 @@ public struct TenantRegistry {
     /// Adds a tenant. A gemeente must be known in `core.gemeente` (or `name` given to add it);
     /// a partner is added to `core.partner` when new. With `password`, the role can log in.
     @discardableResult
-    public func add(kind: Tenant.Kind, code: String, name: String? = nil, password: String? = nil) throws -> Tenant {
+    public func add(kind: Tenant.Kind, code given: String, name: String? = nil, password: String? = nil) throws -> Tenant {
+        // Codes are normalised: GM0106 in capitals, partner codes in lower case (they become role
+        // and folder names), and a partner code holds letters, digits and hyphens only.
+        let code = kind == .gemeente ? given.uppercased() : given.lowercased()
+        if kind == .partner, code.range(of: #"^[a-z0-9][a-z0-9-]{0,39}$"#, options: .regularExpression) == nil {
+            throw WarehouseError(.invalidInput, "a partner code holds letters, digits and hyphens only (up to 40), e.g. vaart-welzijn; '\(InboxRun.escaped(given))' is not one. The partner's name can be anything: --name \"Vaart Welzijn\"")
+        }
         let role = TenantRegistry.roleName(kind: kind, code: code)
         guard !code.isEmpty, code.count <= 40, !code.unicodeScalars.contains(where: { $0.value < 32 }) else {
             throw WarehouseError(.invalidInput, "tenant code must be 1 to 40 printable characters")
@@ -43,8 +49,11 @@ public struct TenantRegistry {
         }
         return try connection.withTransaction {
             // Codes differ in more than case: tenants' export folders and role names must not collide.
-            if let existing = try connection.scalar("select tenant_code from core.tenant where lower(tenant_code) = lower($1)", [code], as: String.self) {
-                throw WarehouseError(.invalidInput, existing == code ? "tenant \(code) already exists" : "tenant \(existing) already exists; \(code) differs from it only in case")
+            if let row = try connection.execute("select tenant_code, kind, name, role_name from core.tenant where lower(tenant_code) = lower($1)", [code]).first {
+                let existing = Tenant(code: try row.decode(0), kind: Tenant.Kind(rawValue: try row.decode(1)) ?? kind, name: try row.decode(2), roleName: try row.decode(3))
+                // Adding the same tenant again changes nothing (scripts may run twice); anything else is refused.
+                if existing.code == code, existing.kind == kind, name == nil || name == existing.name, password == nil { return existing }
+                throw WarehouseError(.invalidInput, "tenant \(existing.code) (\(existing.kind.rawValue), \(existing.name)) already exists; remove it first to add it differently")
             }
             let displayName: String
             switch kind {
@@ -97,7 +106,7 @@ public struct TenantRegistry {
 
     /// Finds a tenant by code.
     public func find(_ code: String) throws -> Tenant? {
-        try list().first { $0.code == code }
+        try list().first { $0.code.lowercased() == code.lowercased() }
     }
 
     /// Removes a tenant and drops its role (its data stays).
