@@ -19,6 +19,9 @@ import TestSupport
             #expect(r.status == 2, "\(c.args): \(r.stderr)")
             #expect(r.stderr.contains(c.message), "\(c.args): \(r.stderr)")
         }
+        let version = try runTool("leefbaar-etl", ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+ \(schema \d{4}_[a-z_]+, "#, options: .regularExpression) != nil, "\(version.stdout)")
         let bare = try runTool("leefbaar-etl", [])
         #expect(bare.status == 2)
         #expect(bare.stderr.contains("SUBCOMMANDS") && bare.stdout.isEmpty)
