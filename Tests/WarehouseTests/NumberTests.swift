@@ -102,3 +102,30 @@ import TestSupport
         }
     }
 }
+
+/// A JSON object with a key twice is ambiguous: a reject naming the key.
+@Suite struct DuplicateJSONKeyTests {
+    @Test func duplicateKeysAreFoundAtAnyDepth() {
+        func dup(_ s: String) -> String? { JSONObjectFields.duplicateKey(Array(s.utf8)) }
+        #expect(dup(#"{"a":1,"a":2}"#) == "a")
+        #expect(dup(#"{"dossier":{"nummer":"x","nummer":"y"},"b":1}"#) == "dossier.nummer")
+        #expect(dup(#"{"l":[{"k":1},{"k":2}],"s":"a,\"a\":1"}"#) == nil)
+        #expect(dup(#"{"a":{"b":1},"c":{"b":2}}"#) == nil)
+        #expect(dup(#"{"x\"y":1,"x\"y":2}"#) == #"x\"y"#)
+    }
+
+    @Test func aLineWithAKeyTwiceIsARejectNamingIt() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "b.jsonl", """
+                    {"locatie":"Beleefhuis","datum":"2019-10-04","gemeente":"Assen","bezoekers":12}
+                    {"locatie":"Beleefhuis","datum":"2019-10-05","gemeente":"Assen","bezoekers":3,"bezoekers":30}
+
+                    """)
+                let result = try load(db, feed: "visits", file: file) { $0.maxRejects = .count(1) }
+                #expect(result.status == .loaded)
+                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == ["2:bezoekers:the key bezoekers appears twice in one object"])
+            }
+        }
+    }
+}
