@@ -16,25 +16,8 @@
 -- label: afw_werkgebied = Afwijking van het werkgebied (sd) | Hoeveel standaardafwijkingen de totaalscore van de buurt afwijkt van het VHE-gewogen gemiddelde van ons werkgebied
 -- label: inzet = Inzetniveau | basis; plus (geel) en plusplus (oranje) onder de grenzen inzet.plus_sd en inzet.plusplus_sd
 -- label: verandering = Verandering | Verschil in totaalscore met de vorige editie
-with edition as (
-    select max(edition_year) as y from core.leefbaarometer_score where edition_year <= $1::integer
-), cut as (
-    select max(value::numeric) filter (where key = 'inzet.plus_sd') as plus_sd,
-           max(value::numeric) filter (where key = 'inzet.plusplus_sd') as plusplus_sd
-    from core.setting
-), scored as (
-    select b.*, w.afw_mean, w.afw_sd,
-           round((b.afw - w.afw_mean) / nullif(w.afw_sd, 0), 2) as z,
-           (select p.afw from core.leefbaarometer_score p
-             where p.area_code = b.buurt_code and p.edition_year < b.edition_year
-             order by p.edition_year desc limit 1) as prev_afw
-    from rpt.buurt_score b
-    join rpt.werkgebied_benchmark w using (edition_year)
-    where b.edition_year = (select y from edition)
-)
-select s.buurt, g.name as gemeente, s.edition_year as editie, s.vhe, s.afw, s.won, s.fys, s.vrz, s.soc, s.onv,
-       s.z as afw_werkgebied,
-       case when s.z <= c.plusplus_sd then 'plusplus' when s.z <= c.plus_sd then 'plus' else 'basis' end as inzet,
-       round(s.afw - s.prev_afw, 4) as verandering
-from scored s cross join cut c join core.gemeente g using (gemeente_code)
-order by s.z, s.buurt
+select i.buurt, g.name as gemeente, i.edition_year as editie, i.vhe, i.afw, i.won, i.fys, i.vrz, i.soc, i.onv,
+       i.afw_werkgebied, i.inzet, i.verandering
+from rpt.buurt_inzet i join core.gemeente g using (gemeente_code)
+where i.edition_year = (select max(edition_year) from core.leefbaarometer_score where edition_year <= $1::integer)
+order by i.afw_werkgebied, i.buurt
