@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Postgres", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Warehouse", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Warehouse
 
 @Suite struct MigrateCommandTests {
     @Test func helpAndVersion() throws {
@@ -11,7 +12,8 @@ import TestSupport
             #expect(help.stdout.contains("Exit codes"))
             let version = try runTool(tool, ["--version"])
             #expect(version.status == 0)
-            #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+            let newest = try Migration.load(from: packageRoot().appendingPathComponent("SQL/migrations").path).last
+            #expect(version.stdout.hasPrefix("0.2.0 (schema \(newest.map { Migration.stem(version: $0.version, name: $0.name) } ?? "?"), "), "\(version.stdout)")
             let bad = try runTool(tool, ["--no-such-option"])
             #expect(bad.status == 2)
         }

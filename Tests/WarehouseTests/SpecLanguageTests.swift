@@ -307,7 +307,8 @@ import TestSupport
                     let result = try load(db, specText: spec, file: file)
                     #expect(result.status == .failed, "\(sql)")
                     // A second statement is no query at all (a syntax error); the others are told they write.
-                    #expect(sql.contains("; update") || result.message?.contains("data check writes tried to change data") == true, "\(result.message ?? "")")
+                    // Refused when the spec's SQL is checked (a data-modifying WITH, two statements), or when the check runs.
+                    #expect(result.message?.contains("test.yaml:") == true || result.message?.contains("data check writes tried to change data") == true, "\(result.message ?? "")")
                     #expect(try db.scalar("select value from core.setting where key = 'inzet.plus_sd'", as: String.self) == "-0.5")
                     #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
                 }
@@ -411,6 +412,30 @@ import TestSupport
                 #expect(result.status == .loaded)
                 #expect(result.warnings.first?.hasPrefix("1 field of this windows-1252 file holds bytes that read as UTF-8") == true, "\(result.warnings)")
                 #expect(try db.scalar("select details->>'warnings' from etl.batch", as: String.self)?.contains("set encoding: utf-8") == true)
+            }
+        }
+    }
+}
+
+/// The SQL a spec carries is checked before anything is written, naming the spec line.
+@Suite struct SpecSQLTests {
+    @Test func aBrokenCheckOrScopeIsNamedWithItsLineAndNothingIsWritten() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
+                let badCheck = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
+                    checks:
+                      - name: typo
+                        sql: select source_line form core.spending where batch_id = $1
+                    """)])
+                let line = (badCheck.components(separatedBy: "\n").firstIndex { $0.contains("- name: typo") } ?? 0) + 1
+                let first = try load(db, specText: badCheck, file: file)
+                #expect(first.status == .failed)
+                #expect(first.message?.hasPrefix("test.yaml:\(line): this SQL of the spec does not run against core.spending") == true, "\(first.message ?? "")")
+                let badScope = try ledgerSpec(replacing: [("extract(year from booking_date)::integer", "extract(year from boekdatum)::integer")])
+                let second = try load(db, specText: badScope, file: file)
+                #expect(second.message?.contains("column \"boekdatum\" does not exist") == true, "\(second.message ?? "")")
+                #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 0)
             }
         }
     }

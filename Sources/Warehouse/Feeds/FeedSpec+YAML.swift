@@ -88,6 +88,7 @@ extension FeedSpec {
                     throw merge.error("mode", "merge mode replace needs a scope (list of SQL expressions)")
                 }
                 spec.merge = .replace(scope: scope)
+                spec.scopeOrigin = "\(path):\(merge.line(of: "scope"))"
                 if let shrink = try merge.string("max_shrink") {
                     guard case .percent(let p)? = RejectLimit(shrink) else {
                         throw merge.error("max_shrink", "max_shrink must be a percentage such as 50%")
@@ -112,10 +113,13 @@ extension FeedSpec {
         if let checks = try top.list("checks") {
             for check in checks {
                 if let name = check.scalarString {
-                    spec.checks.append(try loadCheck(name, sql: sql, path: path))
+                    var loaded = try loadCheck(name, sql: sql, path: path)
+                    loaded.origin = "\(path):\(check.line)"
+                    spec.checks.append(loaded)
                 } else {
                     let map = try SpecMap(check.node, path: path, context: "check")
-                    spec.checks.append(CheckSpec(name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? ""))
+                    spec.checks.append(CheckSpec(name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? "",
+                                                 origin: "\(path):\(check.line)"))
                     try map.finish()
                 }
             }
@@ -356,6 +360,9 @@ struct SpecMap {
         }
         used = UsedKeys()
     }
+
+    /// The line a key stands on (the mapping's own line when it is absent).
+    func line(of key: String) -> Int { entries[key]?.key.mark?.line ?? line }
 
     func error(_ key: String?, _ message: String) -> WarehouseError {
         let at = key.flatMap { entries[$0]?.key.mark?.line } ?? line

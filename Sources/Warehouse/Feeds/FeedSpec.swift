@@ -17,6 +17,8 @@ public struct FeedSpec: Sendable {
     public var key: [String]
     /// How rows are merged.
     public var merge: MergeMode
+    /// Where the spec gives its replace scope (`spec.yaml:17`), for errors.
+    public var scopeOrigin = ""
     /// How far (percent) a replace may shrink one scope before the load is refused (unless
     /// `--allow-shrink`): 50 refuses a file that would leave a year with under half its rows.
     public var maxShrinkPercent: Double = 50
@@ -259,4 +261,6 @@ public enum RejectLimit: Sendable, Equatable, CustomStringConvertible {
 public struct CheckSpec: Sendable {
     public var name: String
     public var sql: String
+    /// Where the spec names it (`spec.yaml:31`), for errors.
+    public var origin: String = ""
 }

@@ -191,7 +191,7 @@ struct LoadSession {
             let failures: QueryResult
             do {
                 // The true number of failing rows, and the first three of them.
-                failures = try connection.execute("select count(*) over (), * from (\n\(body)\n) as failing limit 3", [batchID])
+                failures = try connection.execute("select count(*) over (), * from (\n\(body)\n) as failing limit 3", body.contains("$1") ? [batchID] : [])
             } catch let error as PostgresError where error.sqlState == SQLState.readOnlyTransaction || error.sqlState == SQLState.featureNotSupported {
                 throw WarehouseError(.checkFailed, "\(spec.path): data check \(check.name) tried to change data; checks are queries that only read. Nothing loaded (\(error.message))")
             }

@@ -63,6 +63,13 @@ public final class Loader {
             return result
         }
 
+        // The SQL a spec carries is checked against the database before anything is written.
+        if let problem = try specSQLProblem() {
+            result.status = .failed
+            result.errorCode = .invalidInput
+            result.message = problem
+            return result
+        }
         try BatchJanitor.failAbandoned(connection)
         // One writer per target: a second load into the same table waits (--wait) or exits 75,
         // so two loads of one scope never both commit. Taken before "already loaded?".
@@ -124,6 +131,32 @@ public final class Loader {
             "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
         ])
         return result
+    }
+
+    /// The first of the spec's SQL pieces (replace scope, checks) the database cannot run as a
+    /// query over the target, named with its spec line; nil when all run. Nothing is executed for real.
+    func specSQLProblem() throws -> String? {
+        var pieces: [(origin: String, sql: String, parameters: [(any PostgresEncodable)?])] = []
+        if case .replace(let scope) = spec.merge {
+            pieces.append((spec.scopeOrigin, "select \(scope.joined(separator: ", ")) from \(spec.target) limit 0", []))
+        }
+        for check in spec.checks {
+            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+            while body.hasSuffix(";") { body.removeLast() }
+            pieces.append((check.origin, "select * from (\n\(body)\n) as c limit 0", body.contains("$1") ? [Int64(0)] : []))
+        }
+        guard !pieces.isEmpty else { return nil }
+        return try connection.withTransaction(readOnly: true) {
+            try connection.actAsOwner(local: true)
+            for piece in pieces {
+                do {
+                    try connection.withSavepoint { _ = try connection.execute(piece.sql, piece.parameters) }
+                } catch let error as PostgresError {
+                    return "\(piece.origin): this SQL of the spec does not run against \(spec.target): \(error.message); nothing loaded"
+                }
+            }
+            return nil
+        }
     }
 
     static func describe(_ error: any Error) -> String {
