@@ -106,7 +106,7 @@ import TestSupport
 /// A JSON object with a key twice is ambiguous: a reject naming the key.
 @Suite struct DuplicateJSONKeyTests {
     @Test func duplicateKeysAreFoundAtAnyDepth() {
-        func dup(_ s: String) -> String? { JSONObjectFields.duplicateKey(Array(s.utf8)) }
+        func dup(_ s: String) -> String? { JSONKeys.duplicate(Array(s.utf8)) }
         #expect(dup(#"{"a":1,"a":2}"#) == "a")
         #expect(dup(#"{"dossier":{"nummer":"x","nummer":"y"},"b":1}"#) == "dossier.nummer")
         #expect(dup(#"{"l":[{"k":1},{"k":2}],"s":"a,\"a\":1"}"#) == nil)
