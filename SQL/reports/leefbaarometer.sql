@@ -16,8 +16,10 @@
 -- label: afw_werkgebied = Afwijking van het werkgebied (sd) | Hoeveel standaardafwijkingen de totaalscore van de buurt afwijkt van het VHE-gewogen gemiddelde van ons werkgebied
 -- label: inzet = Inzetniveau | basis; plus (geel) en plusplus (oranje) onder de grenzen inzet.plus_sd en inzet.plusplus_sd
 -- label: verandering = Verandering | Verschil in totaalscore met de vorige editie
+-- label: buurt_code = Buurtcode | CBS-code van de buurt, om de gegevens aan een kaart (GIS) te koppelen
+-- label: gemeente_code = Gemeentecode | CBS-code van de gemeente
 select i.buurt, g.name as gemeente, i.edition_year as editie, i.vhe, i.afw, i.won, i.fys, i.vrz, i.soc, i.onv,
-       i.afw_werkgebied, i.inzet, i.verandering
+       i.afw_werkgebied, i.inzet, i.verandering, i.buurt_code, i.gemeente_code
 from rpt.buurt_inzet i join core.gemeente g using (gemeente_code)
 where i.edition_year = (select max(edition_year) from core.leefbaarometer_score where edition_year <= $1::integer)
 order by i.afw_werkgebied, i.buurt
