@@ -163,3 +163,23 @@ import TestSupport
         }
     }
 }
+
+/// Admin listings come as JSON for scripts too.
+@Suite struct ListingFormatTests {
+    @Test func tenantsBatchesAndSettingsAsJSON() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            #expect(try runTool("leefbaar-etl", ["tenant", "add", "gemeente", "GM0106"], environment: env).status == 0)
+            for args in [["tenant", "list"], ["batches", "list"], ["settings", "list"]] {
+                let r = try runTool("leefbaar-etl", args + ["--format", "json"], environment: env)
+                #expect(r.status == 0, "\(args): \(r.stderr)")
+                #expect((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) is [[String: Any]], "\(args): \(r.stdout)")
+            }
+            let tenants = try runTool("leefbaar-etl", ["tenant", "list", "--format", "json"], environment: env)
+            let list = try JSONSerialization.jsonObject(with: Data(tenants.stdout.utf8)) as? [[String: String]]
+            #expect(list?.first?["code"] == "GM0106" && list?.first?["role"] == "leefbaar_gm0106")
+            #expect(try runTool("leefbaar-etl", ["settings", "list", "--format", "jsn"], environment: env).status == 2)
+        }
+    }
+}

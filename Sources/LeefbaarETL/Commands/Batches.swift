@@ -58,6 +58,7 @@ struct ListBatches: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "How many.") var limit = 20
     @Option(help: "Only this feed.") var feed: String?
+    @Option(help: "table or json.") var format: ListingFormat = .table
 
     func run() throws {
         let db = try connection.connect()
@@ -68,8 +69,8 @@ struct ListBatches: ParsableCommand {
                    coalesce(left(error, 80), '')
             from etl.batch where ($2::text is null or feed = $2) order by batch_id desc limit $1
             """, [limit, feed])
-        print(TextTable(header: ["batch", "feed", "file", "status", "read", "loaded", "rejected", "started", "seconds", "error"],
-                        rows: rows.map { r in (0..<10).map { r[$0] ?? "" } }, rightAligned: [0, 4, 5, 6, 8]).render())
+        format.print(header: ["batch", "feed", "file", "status", "read", "loaded", "rejected", "started", "seconds", "error"],
+                     rows: rows.map { r in (0..<10).map { r[$0] ?? "" } }, rightAligned: [0, 4, 5, 6, 8])
     }
 }
 

@@ -14,9 +14,10 @@ struct Settings: ParsableCommand {
     struct ListSettings: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Every setting with its value, default and meaning.")
         @OptionGroup var connection: ConnectionOptions
+        @Option(help: "table or json.") var format: ListingFormat = .table
         func run() throws {
             let rows = try connection.connect().execute("select key, value, default_value, description from core.setting order by key")
-            print(TextTable(header: ["key", "value", "default", "description"], rows: rows.map { r in (0..<4).map { r[$0] ?? "" } }, rightAligned: []).render())
+            format.print(header: ["key", "value", "default", "description"], rows: rows.map { r in (0..<4).map { r[$0] ?? "" } })
         }
     }
 

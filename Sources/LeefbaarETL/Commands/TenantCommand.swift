@@ -63,11 +63,11 @@ struct TenantCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tenants and their roles.")
         @OptionGroup var connection: ConnectionOptions
+        @Option(help: "table or json.") var format: ListingFormat = .table
 
         func run() throws {
             let tenants = try TenantRegistry(connection: try connection.connect()).list()
-            print(TextTable(header: ["kind", "code", "name", "role"],
-                            rows: tenants.map { [$0.kind.rawValue, $0.code, $0.name, $0.roleName] }).render())
+            format.print(header: ["kind", "code", "name", "role"], rows: tenants.map { [$0.kind.rawValue, $0.code, $0.name, $0.roleName] })
         }
     }
 
