@@ -22,13 +22,11 @@ struct RekeyCommand: ParsableCommand {
         guard let keyFile = ProcessInfo.processInfo.environment["LEEFBAAR_HASH_KEY_FILE"], !keyFile.isEmpty else {
             throw WarehouseError(.invalidInput, "rekey extends the key chain in LEEFBAAR_HASH_KEY_FILE: set it to the key file in use (a text file, one key per line)")
         }
-        guard let current = FileManager.default.contents(atPath: keyFile), let currentText = String(data: current, encoding: .utf8),
-              !currentText.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else {
+        guard let current = FileManager.default.contents(atPath: keyFile), let currentText = Rekey.keyText(current) else {
             throw WarehouseError(.invalidInput, "\(keyFile) is no text key file (one key per line); a chain cannot be added to raw key bytes")
         }
-        guard let new = FileManager.default.contents(atPath: newKeyFile), let newText = String(data: new, encoding: .utf8)?
-                .trimmingCharacters(in: .newlines), !newText.contains(where: \.isNewline),
-              !newText.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard let new = FileManager.default.contents(atPath: newKeyFile), let newText = Rekey.keyText(new)?
+                .trimmingCharacters(in: .newlines), !newText.contains(where: \.isNewline) else {
             throw WarehouseError(.invalidInput, "\(newKeyFile) must hold one key on one line of text (e.g. openssl rand -hex 32)")
         }
         let outcome = try Rekey.run(try connection.connect(), sql: try connection.sql(), newKey: Data(newText.utf8))

@@ -263,4 +263,11 @@ public struct CheckSpec: Sendable {
     public var sql: String
     /// Where the spec names it (`spec.yaml:31`), for errors.
     public var origin: String = ""
+
+    /// The query as a subquery can hold it: trimmed, without a closing `;`.
+    public var query: String {
+        var body = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        while body.hasSuffix(";") { body.removeLast() }
+        return body
+    }
 }

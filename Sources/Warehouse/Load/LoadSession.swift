@@ -186,8 +186,7 @@ struct LoadSession {
         try connection.execute("savepoint leefbaar_checks")
         try connection.execute("set local transaction_read_only = on")
         for check in spec.checks {
-            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
-            while body.hasSuffix(";") { body.removeLast() }
+            let body = check.query
             let failures: QueryResult
             do {
                 // The true number of failing rows, and the first three of them.

@@ -141,8 +141,7 @@ public final class Loader {
             pieces.append((spec.scopeOrigin, "select \(scope.joined(separator: ", ")) from \(spec.target) limit 0", []))
         }
         for check in spec.checks {
-            var body = check.sql.trimmingCharacters(in: .whitespacesAndNewlines)
-            while body.hasSuffix(";") { body.removeLast() }
+            let body = check.query
             pieces.append((check.origin, "select * from (\n\(body)\n) as c limit 0", body.contains("$1") ? [Int64(0)] : []))
         }
         guard !pieces.isEmpty else { return nil }

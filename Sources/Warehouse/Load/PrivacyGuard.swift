@@ -52,10 +52,7 @@ final class PrivacyGuard {
     /// The keys of a key file: a text file holds one key per line, oldest first (a chain that
     /// `rekey` extends); any other file (raw bytes) is one key. Line ends are not part of a key.
     static func chain(_ data: Data, source: String) throws -> [Data] {
-        guard let text = String(data: data, encoding: .utf8),
-              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else {
-            return [try key(data, source: source)]
-        }
+        guard let text = Rekey.keyText(data) else { return [try key(data, source: source)] }
         let lines = text.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
         guard !lines.isEmpty else { return [try key(data, source: source)] }
         return try lines.enumerated().map { i, line in try key(Data(line.utf8), source: lines.count == 1 ? source : "line \(i + 1) of \(source)") }

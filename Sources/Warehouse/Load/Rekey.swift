@@ -15,6 +15,13 @@ public enum Rekey {
         public var newFingerprint: String
     }
 
+    /// A key file's text when it is text (UTF-8 without control characters but line ends); nil for raw bytes.
+    public static func keyText(_ data: Data) -> String? {
+        guard let text = String(data: data, encoding: .utf8),
+              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else { return nil }
+        return text
+    }
+
     /// Re-pseudonymises every `personal: hash` column of the feeds in `sql` with `newKey`, in one
     /// transaction, and records the new chain's fingerprint on the batches. The current chain
     /// comes from the environment (LEEFBAAR_HASH_KEY / LEEFBAAR_HASH_KEY_FILE) and must be the one
