@@ -25,28 +25,39 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
-        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: settings),
+        // A calendar date, shared by the driver and the DB-free input layer.
+        .target(name: "Dates", swiftSettings: settings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Dates"], swiftSettings: settings),
+        // DB-free: input readers, the feed spec model, row conversion. Never links Postgres.
         .target(
-            name: "Warehouse",
+            name: "Ingest",
             dependencies: [
-                "Postgres",
-                .product(name: "Logging", package: "swift-log"),
+                "Dates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: settings
         ),
-        .target(name: "Reports", dependencies: ["Postgres", "Warehouse"], swiftSettings: settings),
+        .target(
+            name: "Warehouse",
+            dependencies: [
+                "Dates", "Ingest", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(name: "Reports", dependencies: ["Postgres", "Ingest", "Warehouse"], swiftSettings: settings),
         .target(name: "CLICore", dependencies: [
-            "Postgres", "Warehouse",
+            "Postgres", "Ingest", "Warehouse",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: settings),
         .executableTarget(
             name: "LeefbaarETL",
             dependencies: [
-                "CLICore", "Postgres", "Warehouse",
+                "CLICore", "Postgres", "Ingest", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -55,15 +66,23 @@ let package = Package(
         .executableTarget(
             name: "LeefbaarReport",
             dependencies: [
-                "CLICore", "Postgres", "Warehouse", "Reports",
+                "CLICore", "Postgres", "Ingest", "Warehouse", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
         ),
         .target(name: "TestSupport", dependencies: ["Postgres"], swiftSettings: settings),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Postgres", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Warehouse", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Dates"], swiftSettings: settings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Dates", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingest", "Dates", "Postgres", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Ingest", "Warehouse", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ingest", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
     ]
 )
+
+// `make fuzz` only (Fuzz/run.sh sets LEEFBAAR_FUZZ=1 and builds with -sanitize=fuzzer,address):
+// the libFuzzer harness over the DB-free Ingest target. Never part of a normal build.
+if Context.environment["LEEFBAAR_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "LeefbaarFuzz", dependencies: ["Ingest", "Dates"], path: "Fuzz/Sources", swiftSettings: settings))
+    package.products.append(.executable(name: "leefbaar-fuzz", targets: ["LeefbaarFuzz"]))
+}

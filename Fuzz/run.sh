@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
-# make fuzz: builds a libFuzzer target per parser (swiftc -sanitize=fuzzer,address over the
-# DB-free input sources) and runs each for RUNS executions (default 10,000,000), seeded from the
-# test fixtures and Fuzz/corpus/<target>. Any crash, leak or slow input (> 1 s) fails the run.
-# Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json)
+# make fuzz: builds the libFuzzer harness (Fuzz/Sources, over the DB-free Ingest target, with
+# -sanitize=fuzzer,address) and runs each target for RUNS executions (default 10,000,000),
+# seeded from the test fixtures and Fuzz/corpus/<target>. Any crash, leak, slow input (> 1 s)
+# or memory over 2 GiB fails the run; the input is kept as Fuzz/corpus/<target>/crash-*.
+# Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 runs="${1:-10000000}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(csv values sheet json)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(csv values sheet json jsonl jsonarray yaml)
 out=".build-fuzz"
-mkdir -p "$out"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
-swiftc "${flags[@]}" -emit-library -static -emit-module -module-name Postgres -o "$out/libPostgres.a" \
-  -emit-module-path "$out/Postgres.swiftmodule" Sources/Postgres/CalendarDate.swift
-input=(Sources/Warehouse/Input/CSVReader.swift Sources/Warehouse/Input/TextEncoding.swift Sources/Warehouse/Input/ExactDecimal.swift
-       Sources/Warehouse/Input/DateFormat.swift Sources/Warehouse/Input/XMLScanner.swift Sources/Warehouse/Input/SheetXML.swift
-       Sources/Warehouse/Input/JSONKeys.swift Sources/Warehouse/WarehouseError.swift Fuzz/FuzzPipe.swift)
+LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --product leefbaar-fuzz \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -g
+binary="$(LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --show-bin-path)/leefbaar-fuzz"
+status=0
 for t in "${targets[@]}"; do
-  swiftc "${flags[@]}" -module-name Fuzz -I "$out" -L "$out" -lPostgres "${input[@]}" "Fuzz/$t.swift" -o "$out/fuzz-$t"
-  corpus="$out/corpus-$t"; mkdir -p "$corpus" "Fuzz/corpus/$t"
+  corpus="$out/corpus-$t"; rm -rf "$corpus"; mkdir -p "$corpus" "Fuzz/corpus/$t"
   case "$t" in
     csv) find Tests/Fixtures -name '*.csv' -size -64k -exec cp {} "$corpus/" \; ;;
     values) printf '1.234,56' > "$corpus/a"; printf -- '-6.2716917700698496E-2' > "$corpus/b"; printf '31-12-2019' > "$corpus/c"; printf '2019-03-14 00:00:00.000' > "$corpus/d" ;;
-    json) find Tests/Fixtures -name '*.json' -size -64k -exec cp {} "$corpus/" \; ; printf '{"a":1,"a":2}' > "$corpus/dup" ;;
+    json|jsonarray) find Tests/Fixtures -name '*.json' -size -64k -exec cp {} "$corpus/" \; ; printf '{"a":1,"a":2}' > "$corpus/dup" ;;
+    jsonl) printf '%s\n' '{"partner":"Vaart","dossier":{"nummer":"D-1"},"gemeente":"Assen","geopend":"2019-03-01","soort":"overlast"}' \
+             '{"partner":"x","dossier":{"nummer":"D-2"},"gemeente":"GM0106","geopend":"2019-13-01","soort":"burenruzie","extra":[1,2]}' > "$corpus/a.jsonl" ;;
+    yaml) cp SQL/feeds/*.yaml Tests/Fixtures/real/*.yaml "$corpus/" ;;
     sheet) (cd "$out" && rm -rf x && mkdir x && cd x && unzip -q -o "$root/Tests/Fixtures/real/leefbaarometer-2.0.xlsx" && cp xl/worksheets/*.xml xl/sharedStrings.xml xl/styles.xml "../corpus-$t/") ;;
+    *) echo "unknown target $t" >&2; exit 2 ;;
   esac
-  echo "== fuzz-$t: $runs runs"
-  "$out/fuzz-$t" -runs="$runs" -timeout=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
-    -artifact_prefix="Fuzz/corpus/$t/crash-" "$corpus" "Fuzz/corpus/$t" 2>&1 | tail -n 12
+  echo "== fuzz $t: $runs runs"
+  set +e
+  SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" -runs="$runs" -timeout=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="Fuzz/corpus/$t/crash-" "$corpus" "Fuzz/corpus/$t" > "$out/fuzz-$t.log" 2>&1
+  rc=$?
+  set -e
+  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|.*Test unit written)' "$out/fuzz-$t.log" || true
+  [ "$rc" -eq 0 ] || { echo "fuzz $t: exit $rc (see $out/fuzz-$t.log)"; status=1; }
 done
+exit "$status"

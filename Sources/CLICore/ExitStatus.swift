@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Postgres
 import Warehouse
 

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// Printing and writing the outcome of loads: the summary table, rejects, JSON summary.

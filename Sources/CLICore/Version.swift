@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// The version both executables report, with the newest migration of the SQL folder they would

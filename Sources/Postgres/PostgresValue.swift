@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 
 /// A Swift value that can be sent to PostgreSQL as a bound parameter in text format.

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// A new folder beside an export's target, swapped into place when complete. Leftovers of an

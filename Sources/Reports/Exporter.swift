@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// Writes every report each tenant may see, in every file format, one folder per tenant, with index pages.

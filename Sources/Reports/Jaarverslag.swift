@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// The livability chapter of the annual report for a year, written from the warehouse's figures.

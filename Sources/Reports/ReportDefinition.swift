@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Warehouse
 
 /// One report of the catalog: `SQL/reports/<name>.sql`, its header comment and its query.

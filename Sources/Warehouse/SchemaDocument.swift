@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// The data dictionary (`docs/schema.md`), generated from the catalog's `COMMENT ON`s.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
+import Ingest
 import TestSupport
+import Testing
 import Warehouse
 
 @Suite struct MigrateCommandTests {

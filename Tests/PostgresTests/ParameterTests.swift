@@ -1,7 +1,8 @@
+import Dates
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ParameterTests {
     @Test func textRoundTrips() throws {

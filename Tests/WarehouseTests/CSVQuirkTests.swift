@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 @testable import Warehouse
 
 /// Every quirk of real Dutch exports loads, with sums exact to the cent.

@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 import Warehouse
 
 /// Rows for three gemeenten and two partners, inserted as the superuser (no RLS).

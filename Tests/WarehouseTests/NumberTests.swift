@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 @testable import Warehouse
 
 /// Exact numbers as published: e-notation, rounding only when declared.

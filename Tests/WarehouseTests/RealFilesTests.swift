@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 @testable import Warehouse
 
 /// Files shaped like what gemeenten, BZK, CBS and partners publish (Tests/Fixtures/real, made by

@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 @testable import Warehouse
 
 /// A replace removes rows of earlier batches of the same feed only, says what it removed, never

@@ -1,7 +1,8 @@
 import Foundation
+import Ingest
 import Postgres
-import Testing
 import TestSupport
+import Testing
 @testable import Warehouse
 
 /// The feed-spec language on small files: every rule names file, line (or cell) and column, and

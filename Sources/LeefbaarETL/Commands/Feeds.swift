@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Foundation
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl feeds`: the feeds of SQL/feeds, what they read and where they load.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLICore
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl migrate`: apply pending migrations, or list them with `--status`.

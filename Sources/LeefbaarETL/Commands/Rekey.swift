@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Foundation
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl rekey`: a new pseudonymisation key, in one transaction (docs/privacy.md).
@@ -22,10 +23,10 @@ struct RekeyCommand: ParsableCommand {
         guard let keyFile = ProcessInfo.processInfo.environment["LEEFBAAR_HASH_KEY_FILE"], !keyFile.isEmpty else {
             throw WarehouseError(.invalidInput, "rekey extends the key chain in LEEFBAAR_HASH_KEY_FILE: set it to the key file in use (a text file, one key per line)")
         }
-        guard let current = FileManager.default.contents(atPath: keyFile), let currentText = Rekey.keyText(current) else {
+        guard let current = FileManager.default.contents(atPath: keyFile), let currentText = PrivacyGuard.keyText(current) else {
             throw WarehouseError(.invalidInput, "\(keyFile) is no text key file (one key per line); a chain cannot be added to raw key bytes")
         }
-        guard let new = FileManager.default.contents(atPath: newKeyFile), let newText = Rekey.keyText(new)?
+        guard let new = FileManager.default.contents(atPath: newKeyFile), let newText = PrivacyGuard.keyText(new)?
                 .trimmingCharacters(in: .newlines), !newText.contains(where: \.isNewline) else {
             throw WarehouseError(.invalidInput, "\(newKeyFile) must hold one key on one line of text (e.g. openssl rand -hex 32)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLICore
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl sample`: writes the sample data set.

@@ -1,6 +1,7 @@
-import Foundation
 import ArgumentParser
 import CLICore
+import Foundation
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl settings`: the corporation's own choices (core.setting).

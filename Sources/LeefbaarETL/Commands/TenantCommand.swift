@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Foundation
+import Ingest
 import Warehouse
 
 /// `leefbaar-etl tenant`: the gemeenten and partners that receive reports.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Foundation
+import Ingest
 import Reports
 import Warehouse
 

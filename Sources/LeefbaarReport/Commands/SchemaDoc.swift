@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Foundation
+import Ingest
 import Warehouse
 
 /// `leefbaar-report schema-doc`: writes the data dictionary from the catalog comments.

@@ -1,3 +1,4 @@
+import Ingest
 import Warehouse
 
 /// Dutch number formatting for people: `1.199.000`, `1.234,56`, `€ 1.199.000`.

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Postgres
 
 /// Batches whose process died: each running batch holds an advisory lock on its id for as long

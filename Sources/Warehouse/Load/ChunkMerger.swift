@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// Moves a load's rows into the target chunk by chunk, on two connections so that three things

@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// What the loader asks of a connection, in one place.

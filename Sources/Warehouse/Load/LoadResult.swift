@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 
 /// What happened to one file.
 public struct LoadResult: Sendable {

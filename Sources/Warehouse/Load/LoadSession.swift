@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Postgres
 
 /// The state of one file's load: reading, converting, counting, rejecting, merging.

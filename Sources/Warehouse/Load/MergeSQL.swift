@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// The SQL a load runs against staging and the target, generated from the spec.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ingest
 import Postgres
 
 /// Changing the pseudonymisation key without the original values: every pseudonym in the
@@ -13,13 +14,6 @@ public enum Rekey {
         public var rows: [String: Int]
         public var oldFingerprint: String
         public var newFingerprint: String
-    }
-
-    /// A key file's text when it is text (UTF-8 without control characters but line ends); nil for raw bytes.
-    public static func keyText(_ data: Data) -> String? {
-        guard let text = String(data: data, encoding: .utf8),
-              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else { return nil }
-        return text
     }
 
     /// Re-pseudonymises every `personal: hash` column of the feeds in `sql` with `newKey`, in one

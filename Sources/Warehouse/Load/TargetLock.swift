@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Postgres
 
 /// The advisory lock a load holds on its target table for as long as it runs: loads that can

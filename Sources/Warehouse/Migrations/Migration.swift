@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ingest
 
 /// One forward-only migration file, `NNNN_title.sql`.
 public struct Migration: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// Applies migrations in order, each in its own transaction, under an advisory lock.

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 
 /// Writes a realistic, deterministic set of input files for every feed, in the formats partners
 /// and the corporation export them. With the defaults it reproduces the annual report's figures

@@ -1,3 +1,4 @@
+import Ingest
 /// A small deterministic generator (SplitMix64): the same seed gives the same sample files.
 struct SampleRandom {
     private var state: UInt64

@@ -1,3 +1,4 @@
+import Ingest
 import Postgres
 
 /// A gemeente or partner that receives reports, and its PostgreSQL role.

@@ -1,0 +1,46 @@
+import Foundation
+import Ingest
+
+/// Hands bytes to a reader as a file, as files are read on the load path. One temporary file per
+/// process is reused for every input (truncated and rewritten), so an execution costs a few
+/// system calls. `handle` gives an open handle; `path` names the file for readers that open it.
+enum FuzzPipe {
+    nonisolated(unsafe) private static var descriptor: Int32 = -1
+    nonisolated(unsafe) private static var filePath = ""
+
+    private static func write(_ bytes: [UInt8]) {
+        if descriptor < 0 {
+            filePath = FileManager.default.temporaryDirectory.appendingPathComponent("leefbaar-fuzz-\(getpid())").path
+            descriptor = open(filePath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+            precondition(descriptor >= 0)
+            atexit { unlink(FuzzPipe.filePath) }
+        }
+        precondition(ftruncate(descriptor, 0) == 0)
+        _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    static func handle(_ bytes: [UInt8]) -> FileHandle {
+        write(bytes)
+        let fd = dup(descriptor)
+        lseek(fd, 0, SEEK_SET)
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    static func path(_ bytes: [UInt8]) -> String {
+        write(bytes)
+        return filePath
+    }
+
+    /// The repository's root (this file is Fuzz/Sources/FuzzPipe.swift).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A feed spec of the repository, parsed once.
+    static func spec(_ relativePath: String) -> FeedSpec {
+        let url = root.appendingPathComponent(relativePath)
+        do {
+            return try FeedSpec.parse(String(contentsOf: url, encoding: .utf8), path: url.path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
+        } catch {
+            fatalError("cannot read \(url.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Dates
+
+/// How dates are written in a file: `dd-mm-yyyy` (also `d-m-yyyy`), `dd/mm/yyyy`, `yyyy-mm-dd`.
+/// ISO `yyyy-mm-dd` is always accepted as well.
+public struct DateFormat: Sendable, Equatable {
+    public enum Order: Sendable { case dayMonthYear, yearMonthDay }
+    public let order: Order
+    public let separator: Character
+    public let text: String
+
+    /// Parses a format string; nil for an unknown one.
+    public init?(_ text: String) {
+        switch text.lowercased() {
+        case "dd-mm-yyyy", "d-m-yyyy": order = .dayMonthYear; separator = "-"
+        case "dd/mm/yyyy", "d/m/yyyy": order = .dayMonthYear; separator = "/"
+        case "dd.mm.yyyy": order = .dayMonthYear; separator = "."
+        case "yyyy-mm-dd", "iso": order = .yearMonthDay; separator = "-"
+        default: return nil
+        }
+        self.text = text
+    }
+
+    /// Parses a date; nil when it is not a real date in this format (31-02-2019).
+    /// Works on the UTF-8 bytes: up to three digit groups, their separators, and an optional ISO time part.
+    public func parse(_ value: String) -> CalendarDate? {
+        var groups = (0, 0, 0)
+        var widths = (0, 0, 0)
+        var separators: [UInt8] = []
+        var index = 0
+        var sawEnd = false
+        var time: [UInt8] = []
+        let sep = separator.asciiValue ?? 0x2D
+        for b in value.utf8 {
+            if sawEnd { time.append(b); continue }
+            if b >= 0x30 && b <= 0x39 {
+                let d = Int(b - 0x30)
+                switch index {
+                case 0: groups.0 = groups.0 * 10 + d; widths.0 += 1
+                case 1: groups.1 = groups.1 * 10 + d; widths.1 += 1
+                default: groups.2 = groups.2 * 10 + d; widths.2 += 1
+                }
+                if widths.0 > 4 || widths.1 > 4 || widths.2 > 4 { return nil }
+            } else if (b == 0x2D || b == sep) && index < 2 {
+                separators.append(b)
+                index += 1
+            } else if index == 2 && (b == 0x54 || b == 0x20) && widths.2 > 0 {
+                sawEnd = true   // ISO date followed by a time: ignore the time
+            } else if b == 0x20 && index == 0 && widths.0 == 0 {
+                continue       // leading space
+            } else {
+                return nil
+            }
+        }
+        guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
+        if sawEnd && !DateFormat.isTime(time) { return nil }   // `07-04-2021 rommel` is no date
+        if widths.0 == 4 && separators == [0x2D, 0x2D] && widths.1 <= 2 && widths.2 <= 2 {
+            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)   // ISO is always accepted
+        }
+        guard separators == [sep, sep] else { return nil }
+        switch order {
+        case .dayMonthYear:
+            guard widths.2 == 4, widths.0 <= 2, widths.1 <= 2 else { return nil }
+            return CalendarDate(year: groups.2, month: groups.1, day: groups.0)
+        case .yearMonthDay:
+            guard widths.0 == 4, widths.1 <= 2, widths.2 <= 2 else { return nil }
+            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)
+        }
+    }
+}
+
+extension DateFormat {
+    /// A time of day after a date, which is ignored: `14:53`, `14:53:00.000`, `00:00:00Z`, `10:00:00+01:00`.
+    package static func isTime(_ bytes: [UInt8]) -> Bool {
+        var b = bytes[...]
+        while b.last == 0x20 { b.removeLast() }
+        guard let first = b.first, first >= 0x30 && first <= 0x39, b.contains(0x3A) else { return false }
+        if b.last == UInt8(ascii: "Z") { b.removeLast() }
+        return b.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x3A || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and no-break spaces.
+    package func trimmedSpaces() -> String {
+        // Fast path: nothing to trim (checked on the UTF-8 bytes, no Character work).
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first != 0x20 && first != 0x09 && first != 0xC2 && last != 0x20 && last != 0x09 && last != 0xA0 { return self }
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\u{A0}" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\u{A0}" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+
+/// What is known about an input file before it is parsed: size, SHA-256, BOM, encoding, delimiter.
+/// Reads the file once, streaming, for the checksum.
+package struct FileProbe {
+    package let path: String
+    package let size: Int
+    package let sha256: String
+    package let bomLength: Int
+    package let encoding: TextEncoding
+    package let delimiter: UInt8
+    /// The file's identity, size and modification time when it was read: the SHA-256 recorded is
+    /// of exactly the bytes loaded only while these stay the same.
+    package let identity: FileIdentity
+
+    package init(path: String, input: InputFormat) throws {
+        self.path = path
+        let handle = try openForReading(path)
+        defer { try? handle.close() }
+        identity = try FileIdentity(handle.fileDescriptor, path: path)
+        var hasher = SHA256()
+        var first: [UInt8] = []
+        var size = 0
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            hasher.update(data: data)
+            if first.count < 1 << 16 { first.append(contentsOf: data.prefix((1 << 16) - first.count)) }
+            size += data.count
+        }
+        self.size = size
+        sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: path)
+        let sample = first.dropFirst(bomLength)
+        switch input.encoding {
+        case .fixed(let e): encoding = e
+        case .auto: encoding = bomLength > 0 ? .utf8 : sample.withUnsafeBufferPointer { TextEncoding.sniff($0) }
+        }
+        switch input.delimiter {
+        case .byte(let b): delimiter = b
+        case .auto: delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
+        }
+    }
+
+    /// Refuses a file that changed since it was probed (appended to, rewritten, replaced).
+    package func requireUnchanged() throws {
+        var now = stat()
+        guard lstat(path, &now) == 0 else {
+            throw WarehouseError(.fileChanged, "\(path): the file vanished while it was loaded; nothing loaded")
+        }
+        guard FileIdentity(now) == identity else {
+            throw WarehouseError(.fileChanged, "\(path): the file changed while it was loaded (it is still being written?); nothing loaded, it loads once it is complete")
+        }
+    }
+
+    /// Refuses, before anything is stored, a file that is not what the spec reads: a workbook given
+    /// to a text spec (or the reverse), a JSON array given to `jsonl`, UTF-16, binary data.
+    package static func refuseWrongKind(_ first: [UInt8], bomLength: Int, input: InputFormat, path: String) throws {
+        func refuse(_ why: String) -> WarehouseError {
+            WarehouseError(.invalidInput, "\(path): \(why); the file is refused, nothing loaded")
+        }
+        let zip = first.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        if input.format == .xlsx {
+            if !zip { throw refuse("not an Excel workbook (.xlsx files are ZIP archives; this one does not start like one)") }
+            return
+        }
+        if zip { throw refuse("an Excel workbook or other ZIP archive, not \(input.format.rawValue) text: use format: xlsx") }
+        if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
+            throw refuse("UTF-16 text: save it as UTF-8 (or Windows-1252) and load it again")
+        }
+        if first.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { throw refuse("an old Excel (.xls) or other OLE file: save it as .xlsx or CSV") }
+        if first.starts(with: Array("%PDF".utf8)) { throw refuse("a PDF document, not data") }
+        // A stray NUL in a field is a row reject; text that is a tenth NUL is not text at all.
+        let head = first.prefix(4096)
+        if head.count >= 16, head.lazy.filter({ $0 == 0 }).count * 10 > head.count {
+            throw refuse("binary data (many NUL bytes near the start), not \(input.format.rawValue) text")
+        }
+        let firstSignificant = first.dropFirst(bomLength).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        if input.format == .jsonl, firstSignificant == UInt8(ascii: "[") {
+            throw refuse("a JSON array ([ … ]), not JSON Lines: use format: json")
+        }
+        if input.format == .json, firstSignificant == UInt8(ascii: "{") {
+            throw refuse("JSON objects, not a JSON array: one object per line is format: jsonl")
+        }
+    }
+
+    /// The most frequent of `;`, `,`, tab and `|` outside quotes on the first line (`;` on a tie).
+    package static func detectDelimiter(_ bytes: [UInt8], quote: UInt8) -> UInt8 {
+        let candidates: [UInt8] = [0x3B, 0x2C, 0x09, 0x7C]
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var quoted = false
+        for b in bytes {
+            if b == quote { quoted.toggle(); continue }
+            if !quoted && (b == 0x0A || b == 0x0D) { break }
+            if !quoted, let i = candidates.firstIndex(of: b) { counts[i] += 1 }
+        }
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }), counts[best] > 0 else {
+            return 0x3B
+        }
+        return candidates[best]
+    }
+}
+
+/// Device, inode, size and modification time of a file.
+package struct FileIdentity: Equatable {
+    package let device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+
+    package init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        seconds = Int(info.st_mtim.tv_sec)
+        nanoseconds = Int(info.st_mtim.tv_nsec)
+    }
+
+    package init(_ descriptor: Int32, path: String) throws {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw WarehouseError(.missingFile, "\(path): cannot stat the file: \(String(cString: strerror(errno)))")
+        }
+        self.init(info)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Ingest
+
+/// The record reader gives the same records and line numbers whatever the chunk size, so records,
+/// quotes, CRLF pairs and multi-byte characters may straddle any chunk boundary.
+@Suite struct CSVReaderTests {
+    static let tricky = Array(("a;b;c\r\n" + "1;\"x;y\";\"he said \"\"hi\"\"\"\r\n" + "\r\n"
+        + "2;\"multi\r\nline\nfield\";é€\n" + "3;;\n" + "4;\"\";last\r" + "5;end;\"q\"").utf8)
+
+    static func read(_ bytes: [UInt8], chunk: Int) throws -> [(Int, [String], String?)] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let reader = CSVReader(handle: handle, delimiter: UInt8(ascii: ";"), chunkSize: chunk)
+        var out: [(Int, [String], String?)] = []
+        while let r = try reader.next() {
+            out.append((r.line, r.fields.indices.map { String(decoding: r.field($0), as: UTF8.self) }, r.problem?.reason))
+        }
+        return out
+    }
+
+    @Test func sameRecordsForEveryChunkSize() throws {
+        let expected = try Self.read(Self.tricky, chunk: 1 << 20)
+        #expect(expected.map(\.0) == [1, 2, 4, 7, 8, 9])
+        #expect(expected.map(\.1) == [["a", "b", "c"], ["1", "x;y", "he said \"hi\""], ["2", "multi\r\nline\nfield", "é€"],
+                                      ["3", "", ""], ["4", "", "last"], ["5", "end", "q"]])
+        #expect(expected.allSatisfy { $0.2 == nil })
+        for chunk in 1...23 {
+            let got = try Self.read(Self.tricky, chunk: chunk)
+            #expect(got.map(\.0) == expected.map(\.0), "lines differ with chunk \(chunk)")
+            #expect(got.map(\.1) == expected.map(\.1), "fields differ with chunk \(chunk)")
+        }
+    }
+
+    @Test func problemsAreFoundAcrossChunks() throws {
+        let bytes = Array("x;\"open\n;never closed".utf8)
+        for chunk in [1, 2, 3, 5, 1 << 20] {
+            let got = try Self.read(bytes, chunk: chunk)
+            #expect(got.count == 1)
+            #expect(got.first?.2 == "unterminated quoted field (opened on line 1) at end of file")
+        }
+        let stray = try Self.read(Array("1;\"a\"b;c\n2;d;e\n".utf8), chunk: 2)
+        #expect(stray.map(\.2) == ["unexpected character after closing quote", nil])
+        #expect(stray.last?.1 == ["2", "d", "e"])
+    }
+
+    @Test func dutchNumbersAndDates() {
+        let dutch = ExactDecimal.Style.dutch
+        #expect(ExactDecimal.parse("1.234.567,89", style: dutch)?.description == "1234567.89")
+        #expect(ExactDecimal.parse("€ -1.000,10", style: dutch)?.description == "-1000.10")
+        #expect(ExactDecimal.parse("-€ 5", style: dutch)?.description == "-5")
+        #expect(ExactDecimal.parse("0,05", style: dutch)?.description == "0.05")
+        for bad in ["12,34,5", "1.23.4", "1.2345", "", "€", "abc", "1,2,3", "--1", "1e", "1e5x", "e5", "1e1234"] {
+            #expect(ExactDecimal.parse(bad, style: dutch) == nil, "\(bad) parsed")
+        }
+        var parentheses = dutch
+        parentheses.parenthesesNegative = true
+        #expect(ExactDecimal.parse("(12,50)", style: parentheses)?.description == "-12.50")
+        #expect(ExactDecimal.parse("(12,50)", style: dutch) == nil)
+        #expect(ExactDecimal.parse("1234.5", style: .plain)?.rescaled(to: 2)?.description == "1234.50")
+        #expect(ExactDecimal.parse("1.005", style: .plain)?.rescaled(to: 2) == nil)
+        let format = DateFormat("dd-mm-yyyy")
+        #expect(format?.parse("1-3-2019")?.description == "2019-03-01")
+        #expect(format?.parse("2019-10-01")?.description == "2019-10-01")
+        #expect(format?.parse("2019-10-01T12:00:00")?.description == "2019-10-01")
+        for bad in ["31-02-2019", "29-02-2019", "2019/03/01", "01-13-2019", "1-3-19", "01-03-2019x", ""] {
+            #expect(format?.parse(bad) == nil, "\(bad) parsed")
+        }
+        #expect(format?.parse("29-02-2020")?.description == "2020-02-29")
+    }
+}
