@@ -10,7 +10,9 @@ enum FuzzPipe {
 
     private static func write(_ bytes: [UInt8]) {
         if descriptor < 0 {
-            filePath = FileManager.default.temporaryDirectory.appendingPathComponent("leefbaar-fuzz-\(getpid())").path
+            // Memory-backed when there is /dev/shm: millions of rewrites should not reach a disk.
+            let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : FileManager.default.temporaryDirectory.path
+            filePath = folder + "/leefbaar-fuzz-\(getpid())"
             descriptor = open(filePath, O_RDWR | O_CREAT | O_TRUNC, 0o600)
             precondition(descriptor >= 0)
             atexit { unlink(FuzzPipe.filePath) }
