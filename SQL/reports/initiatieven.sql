@@ -9,11 +9,9 @@
 -- label: toegekend = Toegekend | Toegekende en uitgevoerde initiatieven
 -- label: afgewezen = Afgewezen
 -- label: toegekend_bedrag = Toegekend bedrag
-select extract(year from submitted_on)::integer as jaar, count(*) as ingediend,
-       count(*) filter (where status in ('toegekend', 'uitgevoerd')) as toegekend,
-       count(*) filter (where status = 'afgewezen') as afgewezen,
-       coalesce(sum(amount_granted), 0) as toegekend_bedrag
-from core.initiative
-where extract(year from submitted_on) <= $1::integer
-group by 1
-order by 1
+select year as jaar, sum(submitted) as ingediend, sum(granted) as toegekend, sum(rejected) as afgewezen,
+       sum(amount_granted) as toegekend_bedrag
+from rpt.initiative_per_year
+where year <= $1::integer
+group by year
+order by year

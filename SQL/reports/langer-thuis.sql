@@ -10,17 +10,15 @@
 -- label: kosten = Kosten
 -- total: gemeente=Totaal
 select onderdeel, gemeente, aantal, kosten from (
-    select 1 as part, 'Aanpassingen' as onderdeel, g.name as gemeente, count(*) as aantal, sum(a.cost) as kosten
-    from core.adaptation a join core.gemeente g using (gemeente_code)
-    where extract(year from a.adaptation_date) = $1::integer
-    group by g.name
+    select 1 as part, 'Aanpassingen' as onderdeel, gemeente, sum(adaptations) as aantal, sum(cost) as kosten
+    from rpt.adaptation_per_year where year = $1::integer
+    group by gemeente
     union all
-    select 2, 'Aanpassingen', 'Totaal', count(*), sum(cost)
-    from core.adaptation where extract(year from adaptation_date) = $1::integer having count(*) > 0
+    select 2, 'Aanpassingen', 'Totaal', sum(adaptations), sum(cost)
+    from rpt.adaptation_per_year where year = $1::integer having count(*) > 0
     union all
-    select 3, 'Bezoekers ' || v.location, g.name, sum(v.visitors), null
-    from core.visit v join core.gemeente g using (gemeente_code)
-    where v.visit_date >= make_date($1::integer, 10, 1) and v.visit_date < make_date($1::integer + 1, 3, 1)
-    group by v.location, g.name
+    select 3, 'Bezoekers ' || location, gemeente, sum(visitors), null
+    from rpt.visitor_season where season_year = $1::integer
+    group by location, gemeente
 ) as t
 order by part, gemeente

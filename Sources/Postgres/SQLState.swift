@@ -4,6 +4,8 @@ public enum SQLState {
     public static let cardinalityViolation = "21000"
     /// 23505: a unique or primary key would hold twice.
     public static let uniqueViolation = "23505"
+    /// 23503: a foreign key names a row that does not exist.
+    public static let foreignKeyViolation = "23503"
     /// 23514: a CHECK constraint failed.
     public static let checkViolation = "23514"
     /// 0A000: not supported (a data-modifying WITH below the top level).

@@ -31,11 +31,11 @@ struct ExportFolder {
         }
     }
 
-    /// Copies the previous export's folders, except `names`, into the new folder (only folders and
-    /// regular files; a link planted there is not carried over).
-    func keep(except names: Set<String>) throws {
+    /// Copies the previous export's folders for which `keeping` holds into the new folder (only
+    /// folders and regular files; a link planted there is not carried over).
+    func keep(_ keeping: (String) -> Bool) throws {
         let fm = FileManager.default
-        for entry in (try? fm.contentsOfDirectory(atPath: target)) ?? [] where !names.contains(entry) {
+        for entry in (try? fm.contentsOfDirectory(atPath: target)) ?? [] where keeping(entry) {
             var info = stat()
             guard lstat(target + "/" + entry, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
             try fm.createDirectory(atPath: path + "/" + entry, withIntermediateDirectories: false)

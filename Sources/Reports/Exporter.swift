@@ -35,9 +35,12 @@ public struct Exporter {
     /// Exports for the given tenants (nil = the corporation). Returns the files written per folder.
     /// All reports come from one snapshot of the data; the files are written into a new folder
     /// beside `directory` that replaces it only when everything is written, so a failed or killed
-    /// export leaves the previous one as it was.
+    /// export leaves the previous one as it was. `keepOthers` keeps the previous export's folders
+    /// of other tenants (the index lists every current tenant with a folder); with `clean` it
+    /// keeps only those of tenants that still exist. Without `keepOthers` the export holds exactly
+    /// the given tenants.
     @discardableResult
-    public func export(tenants: [Tenant?], year: Int, to directory: String, keepOthers: Bool = false) throws -> [String: [String]] {
+    public func export(tenants: [Tenant?], year: Int, to directory: String, keepOthers: Bool = false, clean: Bool = false) throws -> [String: [String]] {
         var folders: [String: String] = [:]
         for tenant in tenants {
             let folder = Exporter.folder(tenant)
@@ -47,57 +50,64 @@ public struct Exporter {
             folders[folder] = tenant?.code ?? "corporatie"
         }
         let staging = try ExportFolder(replacing: directory)
+        var listed = tenants
         if keepOthers {
             // An export for some tenants keeps the other tenants' folders of the previous export.
-            try staging.keep(except: Set(folders.keys).union(["index.html"]))
+            let current: [Tenant?] = [nil] + (try TenantRegistry(connection: runner.connection).list()).map { $0 }
+            let currentFolders = Set(current.map(Exporter.folder))
+            try staging.keep { folders[$0] == nil && $0 != "index.html" && (!clean || currentFolders.contains($0)) }
+            let present = Set((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? [])
+            listed = current.filter { folders[Exporter.folder($0)] != nil || present.contains(Exporter.folder($0)) }
         }
         let written = try runner.snapshot { runner in
-            try Exporter(runner: runner, catalog: catalog).write(tenants: tenants, year: year, to: staging.path)
+            try Exporter(runner: runner, catalog: catalog).write(tenants: tenants, listed: listed, year: year, to: staging.path)
         }
         try staging.commit()
         return written
     }
 
-    private func write(tenants: [Tenant?], year: Int, to directory: String) throws -> [String: [String]] {
-        let fm = FileManager.default
-        var written: [String: [String]] = [:]
-        var indexRows: [String] = []
-        // Recipients by name, the corporation first.
-        let ordered = tenants.sorted { a, b in
+    /// Recipients by name, the corporation first.
+    static func byName(_ tenants: [Tenant?]) -> [Tenant?] {
+        tenants.sorted { a, b in
             guard let a else { return b != nil }
             guard let b else { return false }
             return a.name.localizedCaseInsensitiveCompare(b.name) == .orderedAscending
         }
-        for tenant in ordered {
+    }
+
+    private func write(tenants: [Tenant?], listed: [Tenant?], year: Int, to directory: String) throws -> [String: [String]] {
+        let fm = FileManager.default
+        var written: [String: [String]] = [:]
+        for tenant in Exporter.byName(tenants) {
             let folder = Exporter.folder(tenant)
             let path = directory + "/" + folder
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
             var files: [String] = []
             var links: [String] = []
             for report in catalog.reports where ReportRunner.allowed(report, for: tenant) {
-                let (context, table) = try runner.run(report, tenant: tenant, year: year)
-                var row = "<tr><td><strong>\(HTMLRenderer.escape(report.title))</strong>\(table.rows.isEmpty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")<br/><small>\(HTMLRenderer.escape(report.description))</small></td>"
+                var cells = ""
+                var empty = false
                 for format in Exporter.formats {
+                    guard report.formats.contains(format) else { cells += "<td></td>"; continue }
                     let file = "\(report.name).\(format.fileExtension)"
-                    try format.render(context, table).write(toFile: path + "/" + file, atomically: true, encoding: .utf8)
+                    let rendered = try runner.render(report, tenant: tenant, year: year, format: format)
+                    try rendered.text.write(toFile: path + "/" + file, atomically: true, encoding: .utf8)
+                    empty = rendered.isEmpty
                     files.append(file)
-                    row += "<td><a href=\"\(file)\">\(Exporter.label(format))</a></td>"
+                    cells += "<td><a href=\"\(file)\">\(Exporter.label(format))</a></td>"
                 }
-                links.append(row + "</tr>")
-            }
-            if tenant == nil {
-                try Jaarverslag.markdown(runner, catalog: catalog, year: year).write(toFile: path + "/jaarverslag.md", atomically: true, encoding: .utf8)
-                try Jaarverslag.html(runner, catalog: catalog, year: year).write(toFile: path + "/jaarverslag.html", atomically: true, encoding: .utf8)
-                files += ["jaarverslag.md", "jaarverslag.html"]
-                links.append("<tr><td><strong>Jaarverslag: \(Jaarverslag.title)</strong><br/><small>Het hoofdstuk leefbaarheid van het jaarverslag, geschreven uit de cijfers</small></td><td><a href=\"jaarverslag.html\">Bekijken</a></td><td></td><td></td><td></td><td><a href=\"jaarverslag.md\">Tekst (Markdown)</a></td></tr>")
+                links.append("<tr><td><strong>\(HTMLRenderer.escape(report.title))</strong>\(empty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")<br/><small>\(HTMLRenderer.escape(report.description))</small></td>" + cells + "</tr>")
             }
             let name = tenant?.name ?? "Corporatie"
             let table = "<table><thead><tr><th>Rapport</th><th colspan=\"\(Exporter.formats.count)\">Openen als</th></tr></thead><tbody>\n" + links.joined(separator: "\n") + "\n</tbody></table>"
             try HTMLRenderer.page(title: "Rapportages \(year)", subtitle: name, body: table).write(toFile: path + "/index.html", atomically: true, encoding: .utf8)
             files.append("index.html")
             written[folder] = files
+        }
+        let indexRows = Exporter.byName(listed).map { tenant in
             let kind = tenant.map { $0.kind == .gemeente ? "gemeente" : "partner" } ?? "corporatie"
-            indexRows.append("<tr><td><a href=\"\(folder)/index.html\">\(HTMLRenderer.escape(name))</a></td><td>\(kind)</td><td>\(links.count)</td></tr>")
+            let count = catalog.reports.filter { ReportRunner.allowed($0, for: tenant) }.count
+            return "<tr><td><a href=\"\(Exporter.folder(tenant))/index.html\">\(HTMLRenderer.escape(tenant?.name ?? "Corporatie"))</a></td><td>\(kind)</td><td>\(count)</td></tr>"
         }
         let index = "<table><thead><tr><th>Ontvanger</th><th>Soort</th><th>Rapporten</th></tr></thead><tbody>\n" + indexRows.joined(separator: "\n") + "\n</tbody></table>"
             + "<p><small>Bekijken: de pagina met grafiek, om te lezen en te printen. Excel: een CSV-bestand dat Nederlandse Excel goed opent (puntkomma, decimale komma). Data: CSV en JSON voor programma's, met de kolomnamen uit de database.</small></p>"

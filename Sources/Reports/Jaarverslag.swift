@@ -2,10 +2,13 @@ import Foundation
 import Ingest
 import Warehouse
 
-/// The livability chapter of the annual report for a year, written from the warehouse's figures.
-public enum Jaarverslag {
-    public static let name = "jaarverslag"
-    public static let title = "Leefbaarheid"
+/// The livability chapter of the annual report for a year, written from the warehouse's figures:
+/// the writer of the catalog's composed chapters (`-- chapter:` in `SQL/reports/jaarverslag.sql`).
+enum Jaarverslag {
+    /// The chapter's heading, as in the annual report.
+    static let title = "Leefbaarheid"
+    /// The reports the text is written from; a chapter entry must name them all.
+    static let needs = ["uitgaven", "focus", "initiatieven", "activiteiten", "langer-thuis"]
 
     /// A paragraph of text or a report's table.
     enum Block {
@@ -16,8 +19,11 @@ public enum Jaarverslag {
     }
 
     /// Builds the chapter (corporation only: it covers every gemeente).
-    static func build(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> [Block] {
-        func run(_ name: String) throws -> (ReportContext, ReportTable) { try runner.run(try catalog.report(name), tenant: nil, year: year) }
+    static func build(_ runner: ReportRunner, chapter: ReportDefinition, year: Int) throws -> [Block] {
+        if let missing = needs.first(where: { !chapter.chapter.contains($0) }) {
+            throw WarehouseError(.invalidInput, "report \(chapter.name): the chapter is written from \(needs.joined(separator: ", ")); its '-- chapter:' line lacks \(missing)")
+        }
+        func run(_ name: String) throws -> (ReportContext, ReportTable) { try runner.run(try runner.catalog.report(name), tenant: nil, year: year) }
         var blocks: [Block] = [.heading("\(year): leefbaarheidsprogramma")]
         let spending = try run("uitgaven")
         let total = spending.1.rows.last.flatMap { $0.last ?? nil } ?? "0"
@@ -91,9 +97,9 @@ public enum Jaarverslag {
     }
 
     /// Markdown.
-    public static func markdown(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> String {
+    static func markdown(_ runner: ReportRunner, chapter: ReportDefinition, year: Int) throws -> String {
         var out = "# \(title) \(year)\n\n"
-        for block in try build(runner, catalog: catalog, year: year) {
+        for block in try build(runner, chapter: chapter, year: year) {
             switch block {
             case .heading(let h): out += "## \(h)\n\n"
             case .text(let t): out += t + "\n\n"
@@ -105,9 +111,9 @@ public enum Jaarverslag {
     }
 
     /// A self-contained HTML page.
-    public static func html(_ runner: ReportRunner, catalog: ReportCatalog, year: Int) throws -> String {
+    static func html(_ runner: ReportRunner, chapter: ReportDefinition, year: Int) throws -> String {
         var body = ""
-        for block in try build(runner, catalog: catalog, year: year) {
+        for block in try build(runner, chapter: chapter, year: year) {
             switch block {
             case .heading(let h): body += "<h2>\(HTMLRenderer.escape(h))</h2>\n"
             case .text(let t):

@@ -30,7 +30,17 @@ public struct ReportDefinition: Sendable {
     public var labels: [String: ColumnLabel] = [:]
     /// The total row, declared (`-- total: gemeente=Totaal`): renderers style it, data formats mark it.
     public var total: (column: String, value: String)?
+    /// A composed chapter (`-- chapter: uitgaven, focus, …`): no query of its own; its text is
+    /// written from these reports. Empty for a report with a query.
+    public var chapter: [String] = []
     public var sql: String
+
+    /// Whether this entry is a composed chapter rather than a query.
+    public var isChapter: Bool { !chapter.isEmpty }
+
+    /// The formats this entry comes in: a chapter is text (Markdown, HTML; `table` prints the
+    /// Markdown), a query comes in every format.
+    public var formats: [ReportFormat] { isChapter ? [.html, .md, .table] : ReportFormat.allCases }
 
     /// A column's label and, where useful, a one-line explanation (shown as a legend under the table).
     public struct ColumnLabel: Sendable, Equatable {
@@ -96,13 +106,19 @@ public struct ReportDefinition: Sendable {
             guard kv.count == 2 else { throw WarehouseError(.invalidInput, "\(path): a total line is 'COLUMN=VALUE', e.g. gemeente=Totaal") }
             total = (kv[0], kv[1])
         }
+        let sql = body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let chapter = list("chapter")
+        guard chapter.isEmpty == !sql.isEmpty else {
+            throw WarehouseError(.invalidInput, chapter.isEmpty ? "\(path): no query after the header (a composed chapter declares '-- chapter: REPORT, …')"
+                                                                 : "\(path): a composed chapter ('-- chapter:') has no query of its own")
+        }
         return ReportDefinition(name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
                                 audiences: audiences, money: Set(list("money")), chart: chart, labels: labels, total: total,
-                                sql: body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+                                chapter: chapter, sql: sql)
     }
 }
 
-/// The reports in `SQL/reports`, plus the composed `jaarverslag`.
+/// The reports in `SQL/reports`: queries and composed chapters.
 public struct ReportCatalog: Sendable {
     public let reports: [ReportDefinition]
 
@@ -116,12 +132,18 @@ public struct ReportCatalog: Sendable {
             }
             return try ReportDefinition.parse(name: String(file.dropLast(4)), text: text, path: path)
         }
+        let queries = Set(reports.filter { !$0.isChapter }.map(\.name))
+        for report in reports {
+            for part in report.chapter where !queries.contains(part) {
+                throw WarehouseError(.invalidInput, "\(sql.reports)/\(report.name).sql: the chapter names '\(part)', which is not a report with a query")
+            }
+        }
     }
 
     /// The report called `name`, or an error listing the known ones.
     public func report(_ name: String) throws -> ReportDefinition {
         guard let r = reports.first(where: { $0.name == name }) else {
-            let known = (reports.map(\.name) + [Jaarverslag.name]).sorted()
+            let known = reports.map(\.name).sorted()
             throw WarehouseError(.unknownName, "no report '\(name)'.\(Suggestion.phrase(name, in: known)) Known: \(known.joined(separator: ", "))")
         }
         return r

@@ -49,15 +49,35 @@ public struct ReportRunner {
         }
     }
 
-    /// Runs one report for a tenant and year.
-    public func run(_ report: ReportDefinition, tenant: Tenant?, year: Int) throws -> (ReportContext, ReportTable) {
-        guard ReportRunner.allowed(report, for: tenant) else {
+    /// Refuses a report whose audience does not include the tenant's kind.
+    static func requireAllowed(_ report: ReportDefinition, for tenant: Tenant?) throws {
+        guard allowed(report, for: tenant) else {
             throw WarehouseError(.invalidInput, "report \(report.name) is for \(report.audiences.map(\.rawValue).sorted().joined(separator: ", ")), not for \(tenant.map { "\($0.kind.rawValue) \($0.code)" } ?? "the corporation")")
         }
+    }
+
+    /// Runs one report (a query) for a tenant and year.
+    public func run(_ report: ReportDefinition, tenant: Tenant?, year: Int) throws -> (ReportContext, ReportTable) {
+        try ReportRunner.requireAllowed(report, for: tenant)
         let table = try asTenant(tenant) { try query(report, year: year) }
         let context = ReportContext(report: report.name, title: report.title, description: report.description,
                                     tenant: tenant?.name ?? "Corporatie", year: year, chart: report.chart, generatedAt: Date())
         return (context, table)
+    }
+
+    /// One catalog entry for a tenant and year in a format: a query's table rendered, or a
+    /// composed chapter's text. `isEmpty` when a query found no rows.
+    public func render(_ report: ReportDefinition, tenant: Tenant?, year: Int, format: ReportFormat) throws -> (text: String, isEmpty: Bool) {
+        guard report.formats.contains(format) else {
+            throw WarehouseError(.invalidInput, "report \(report.name) comes as \(report.formats.map(\.rawValue).joined(separator: ", ")), not \(format.rawValue)")
+        }
+        guard report.isChapter else {
+            let (context, table) = try run(report, tenant: tenant, year: year)
+            return (format.render(context, table), table.rows.isEmpty)
+        }
+        try ReportRunner.requireAllowed(report, for: tenant)
+        let text = format == .html ? try Jaarverslag.html(self, chapter: report, year: year) : try Jaarverslag.markdown(self, chapter: report, year: year)
+        return (text, false)
     }
 
     /// Runs `body` in a READ ONLY transaction as the tenant's role (as the connecting user for the corporation).

@@ -37,9 +37,13 @@ public enum SchemaDocument {
             let comment: String = try table.decode(4)
             if !comment.isEmpty { out += comment + "\n\n" }
             out += "| column | type | null | description |\n|---|---|---|---|\n"
+            // A single-column foreign key is told in the column's description ("→ core.gemeente").
             let columns = try db.execute("""
                 select a.attname, format_type(a.atttypid, a.atttypmod), not a.attnotnull,
                        coalesce(col_description(a.attrelid, a.attnum), '')
+                       || coalesce((select ' → `' || f.confrelid::regclass::text || '`' from pg_constraint f
+                                    where f.conrelid = a.attrelid and f.contype = 'f' and f.conkey = array[a.attnum]
+                                    order by f.conname limit 1), '')
                 from pg_attribute a where a.attrelid = $1::oid and a.attnum > 0 and not a.attisdropped
                 order by a.attnum
                 """, [try table.decode(5, as: Int64.self)])

@@ -265,4 +265,32 @@ extension ReportCommandTests {
             #expect(page.contains(word), "\(word)")
         }
     }
+
+    @Test func theJaarverslagIsACatalogEntryAndCleanRemovesFoldersOfFormerTenants() throws {
+        let list = try report(["list"])
+        #expect(list.stdout.contains("jaarverslag") && list.stdout.contains("Leefbaarheid, hoofdstuk jaarverslag"))
+        let csv = try report(["run", "jaarverslag", "--year", "2019", "--format", "csv"])
+        #expect(csv.status != 0 && csv.stderr.contains("report jaarverslag comes as html, md, table, not csv"), "\(csv.stderr)")
+        let asGemeente = try report(["run", "jaarverslag", "--year", "2019", "--tenant", "GM0106"])
+        #expect(asGemeente.status != 0 && asGemeente.stderr.contains("report jaarverslag is for corporation"), "\(asGemeente.stderr)")
+
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("export-clean-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(try report(["export", "--year", "2019", "--out", out.path, "--tenant", "corporation"]).status == 0)
+        let corporation = try String(contentsOf: out.appendingPathComponent("corporatie/index.html"), encoding: .utf8)
+        #expect(corporation.contains("Leefbaarheid, hoofdstuk jaarverslag") && corporation.contains("href=\"jaarverslag.html\"") && corporation.contains("href=\"jaarverslag.md\""))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("corporatie/jaarverslag.csv").path))
+        // A folder of a tenant removed since an earlier export.
+        let former = out.appendingPathComponent("partner-opgeheven")
+        try FileManager.default.createDirectory(at: former, withIntermediateDirectories: true)
+        try Data("oud".utf8).write(to: former.appendingPathComponent("uitgaven.csv"))
+        #expect(try report(["export", "--year", "2019", "--out", out.path, "--tenant", "GM0106"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: former.path))
+        // The index lists every current tenant with a folder, not only the one just exported.
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("gm0106/index.html") && index.contains("corporatie/index.html") && !index.contains("partner-opgeheven"))
+        #expect(try report(["export", "--year", "2019", "--out", out.path, "--tenant", "GM0106", "--clean"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: former.path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("corporatie/jaarverslag.html").path))
+    }
 }

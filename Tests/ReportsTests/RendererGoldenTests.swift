@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
+import Ingest
 @testable import Reports
+import TestSupport
+import Testing
 
 /// The renderers' output for a fixed report, compared with committed files: a change in what
 /// readers get is a reviewed diff. `UPDATE_GOLDEN=1 swift test --filter RendererGoldenTests`
@@ -42,5 +43,39 @@ import TestSupport
         // Bytes, not text: reading text would drop csv-nl's BOM.
         let golden = try Data(contentsOf: file)
         #expect(Data(output.utf8) == golden, "\(format.rawValue) differs from \(file.lastPathComponent): review, then UPDATE_GOLDEN=1")
+    }
+}
+
+/// The catalog's composed chapters: declared in a report file, checked when the catalog is read.
+@Suite struct ChapterCatalogTests {
+    func catalog(_ files: [String: String]) throws -> ReportCatalog {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("migrations"), withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent("reports/\(name).sql")) }
+        return try ReportCatalog(sql: SQLDirectory(path: dir.path))
+    }
+
+    static let query = "-- title: T\n-- audience: corporation\n-- parameters: year\nselect $1::integer as jaar\n"
+
+    @Test func aChapterNamesReportsWithQueriesAndHasNoQueryOfItsOwn() throws {
+        let good = try catalog(["a": Self.query, "h": "-- title: H\n-- audience: corporation\n-- chapter: a\n"])
+        #expect(try good.report("h").isChapter && good.report("h").chapter == ["a"])
+        #expect(try good.report("h").formats == [.html, .md, .table])
+        #expect(throws: WarehouseError.self) { try catalog(["a": Self.query, "h": "-- title: H\n-- audience: corporation\n-- chapter: b\n"]) }
+        do {
+            _ = try catalog(["a": Self.query, "h": "-- title: H\n-- audience: corporation\n-- chapter: a\nselect 1\n"])
+            Issue.record("a chapter with a query was accepted")
+        } catch let error as WarehouseError {
+            #expect(error.message.contains("h.sql: a composed chapter ('-- chapter:') has no query of its own"))
+        }
+        do {
+            _ = try catalog(["a": Self.query, "h": "-- title: H\n-- audience: corporation\n-- chapter: a, h\n"])
+            Issue.record("a chapter naming a chapter was accepted")
+        } catch let error as WarehouseError {
+            #expect(error.message.contains("the chapter names 'h', which is not a report with a query"))
+        }
+        #expect(throws: WarehouseError.self) { try catalog(["e": "-- title: E\n-- audience: corporation\n"]) }
     }
 }

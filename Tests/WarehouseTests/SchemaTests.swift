@@ -35,6 +35,39 @@ import Warehouse
         }
     }
 
+    /// Facts reference the gemeente and partner dimensions (BI tools join them by themselves);
+    /// the keys are checked at commit, so a load's data checks speak first.
+    @Test func factsReferenceTheirDimensionsCheckedAtCommit() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let keys = Set(try db.execute("""
+                select conrelid::regclass::text || '.' || a.attname || ' -> ' || confrelid::regclass::text
+                from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+                where k.contype = 'f' and k.condeferred and k.connamespace = 'core'::regnamespace
+                """).map { try $0.decode(0, as: String.self) })
+            for table in ["area", "housing_unit", "leefbaarometer_score", "leefbaarometer2_score", "initiative", "activity",
+                          "activity_partner", "care_case", "visit", "adaptation"] {
+                #expect(keys.contains("core.\(table).gemeente_code -> core.gemeente"), "core.\(table)")
+            }
+            for table in ["activity_partner", "care_case", "visit"] {
+                #expect(keys.contains("core.\(table).partner_code -> core.partner"), "core.\(table)")
+            }
+            #expect(!keys.contains { $0.hasPrefix("core.spending.") })
+            // Accepted by the statement, refused at commit.
+            do {
+                try db.withTransaction {
+                    try db.execute("""
+                        insert into core.care_case (gemeente_code, partner_code, case_id, opened_on, kind, batch_id, source_line)
+                        values ('GM0106', 'nobody', 'c1', '2019-01-01', 'overlast', 1, 1)
+                        """)
+                }
+                Issue.record("a case of an unknown partner was committed")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == SQLState.foreignKeyViolation, "\(error)")
+            }
+            #expect(try db.scalar("select count(*) from core.care_case", as: Int.self) == 0)
+        }
+    }
+
     @Test func everyCoreAndRptTableAndColumnIsDocumented() throws {
         try withMigratedDatabase { _, _, db throws in
             let missing = try db.execute("""

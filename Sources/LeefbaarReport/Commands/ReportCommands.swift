@@ -12,8 +12,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         let catalog = try ReportCatalog(sql: try connection.sql())
-        var rows = catalog.reports.map { [$0.name, $0.title, $0.audiences.map(\.rawValue).sorted().joined(separator: ", ")] }
-        rows.append([Jaarverslag.name, "\(Jaarverslag.title) (hoofdstuk jaarverslag)", "corporation"])
+        let rows = catalog.reports.map { [$0.name, $0.title, $0.audiences.map(\.rawValue).sorted().joined(separator: ", ")] }
         print(TextTable(header: ["name", "title", "audience"], rows: rows.sorted { $0[0] < $1[0] }).render())
     }
 }
@@ -47,18 +46,7 @@ struct Run: ParsableCommand {
         let who = try runner.tenant(tenant)
         try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
         let reportFormat = ReportFormat(rawValue: format) ?? .table
-        let text: String
-        if name == Jaarverslag.name {
-            guard who == nil else { throw WarehouseError(.invalidInput, "report jaarverslag is for the corporation") }
-            switch reportFormat {
-            case .html: text = try Jaarverslag.html(runner, catalog: catalog, year: year)
-            case .md, .table: text = try Jaarverslag.markdown(runner, catalog: catalog, year: year)
-            default: throw ValidationError("jaarverslag comes as table, md or html")
-            }
-        } else {
-            let (context, table) = try runner.run(try catalog.report(name), tenant: who, year: year)
-            text = reportFormat.render(context, table)
-        }
+        let text = try runner.render(try catalog.report(name), tenant: who, year: year, format: reportFormat).text
         if let out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
         } else {
@@ -77,6 +65,8 @@ struct Export: ParsableCommand {
     var tenants: [String] = []
     @Flag(help: "Export a year for which no spending is loaded (by default that is an error naming the latest loaded year).")
     var allowEmpty = false
+    @Flag(help: "With --tenant: also remove the folders of tenants that no longer exist. (An export of every tenant always holds exactly the current tenants.)")
+    var clean = false
 
     func run() throws {
         let db = try connection.connect()
@@ -85,7 +75,7 @@ struct Export: ParsableCommand {
         try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
         let who: [Tenant?] = tenants.isEmpty ? [nil] + (try TenantRegistry(connection: db).list()).map { $0 } : try tenants.map { try runner.tenant($0) }
         let started = Date()
-        let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out, keepOthers: !tenants.isEmpty)
+        let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out, keepOthers: !tenants.isEmpty, clean: clean)
         print("wrote \(written.values.map(\.count).reduce(0, +)) files for \(written.count) recipients to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; open \(out)/index.html")
     }
 }

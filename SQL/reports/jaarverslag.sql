@@ -1,0 +1,7 @@
+-- title: Leefbaarheid, hoofdstuk jaarverslag
+-- description: Het hoofdstuk leefbaarheid van het jaarverslag, geschreven uit de cijfers van de rapporten hieronder.
+-- parameters: year
+-- audience: corporation
+-- chapter: uitgaven, focus, initiatieven, activiteiten, langer-thuis
+-- A composed chapter has no query of its own. leefbaar-report writes its text from the reports
+-- named under chapter (and the visits), as Markdown or HTML.
