@@ -2,6 +2,7 @@
 -- description: Activiteiten voor leefbaarheid per gemeente en wijk in het jaar, met de partners die meededen.
 -- parameters: year
 -- audience: corporation, gemeente, partner
+-- data: core.activity, core.partner, core.area
 -- chart: bar x=gemeente y=activiteiten aggregate=count
 -- label: gemeente = Gemeente
 -- label: wijk = Wijk

@@ -2,6 +2,7 @@
 -- description: Gemeenten die op de Leefbaarometer-dimensies die met het woningbezit samenhangen (instelling focus.dimensions) onder het gemiddelde van ons werkgebied scoren, in de laatste editie tot en met het jaar.
 -- parameters: year
 -- audience: corporation
+-- data: core.leefbaarometer_score, core.housing_unit, core.area
 -- chart: bar x=gemeente y=won
 -- label: gemeente = Gemeente
 -- label: editie = Editie | Jaar van de Leefbaarometer-editie

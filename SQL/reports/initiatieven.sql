@@ -2,6 +2,7 @@
 -- description: Bewonersinitiatieven per jaar tot en met het jaar: ingediend, toegekend, afgewezen, en de toegekende bedragen.
 -- parameters: year
 -- audience: corporation, gemeente, partner
+-- data: core.initiative
 -- money: toegekend_bedrag
 -- chart: line x=jaar y=ingediend
 -- label: jaar = Jaar

@@ -2,6 +2,7 @@
 -- description: Woningaanpassingen uit het pakket Langer Zelfstandig Thuis per gemeente in het jaar, en de bezoekers van het Beleefhuis van oktober van het jaar tot en met februari van het jaar erna.
 -- parameters: year
 -- audience: corporation, gemeente, partner
+-- data: core.adaptation, core.visit
 -- money: kosten
 -- chart: bar x=gemeente y=kosten
 -- label: onderdeel = Onderdeel

@@ -2,6 +2,7 @@
 -- description: Scores van de buurten met eigen woningen in de laatste Leefbaarometer-editie tot en met het jaar, de afwijking van ons werkgebied in standaardafwijkingen, het inzetniveau en de verandering sinds de vorige editie.
 -- parameters: year
 -- audience: corporation, gemeente
+-- data: core.leefbaarometer_score, core.housing_unit, core.area
 -- chart: ranked x=buurt y=afw_werkgebied color=inzet
 -- label: buurt = Buurt
 -- label: gemeente = Gemeente

@@ -2,6 +2,7 @@
 -- description: Alles waaraan een partner in het jaar deelnam: activiteiten, casussen, bezoeken aan het Beleefhuis, uitgaven aan zijn projecten en de initiatieven die hij aanleverde.
 -- parameters: year
 -- audience: corporation, partner
+-- data: core.activity, core.care_case, core.initiative, core.visit, core.spending, core.project, core.partner
 -- money: bedrag
 -- label: partner = Partner
 -- label: onderdeel = Onderdeel

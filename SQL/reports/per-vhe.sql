@@ -2,6 +2,7 @@
 -- description: Uitgaven aan leefbaarheid per DAEB-verhuureenheid per gemeente (het bedrag waar de grens per DAEB-eenheid uit de Woningwet over ging).
 -- parameters: year
 -- audience: corporation, gemeente
+-- data: core.spending, core.housing_unit
 -- money: uitgaven, per_daeb_vhe
 -- chart: bar x=gemeente y=per_daeb_vhe
 -- label: gemeente = Gemeente

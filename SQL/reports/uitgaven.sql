@@ -2,6 +2,7 @@
 -- description: Uitgaven aan leefbaarheid per gemeente in het jaar, naar inzetniveau, met het totaal.
 -- parameters: year
 -- audience: corporation, gemeente
+-- data: core.spending
 -- money: basis, plus, plusplus, uitgaven
 -- chart: stacked x=gemeente y=basis,plus,plusplus
 -- label: gemeente = Gemeente

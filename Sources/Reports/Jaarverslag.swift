@@ -107,7 +107,7 @@ enum Jaarverslag {
             case .table(let c, let t): out += "### \(c.title)\n\n" + MarkdownRenderer.tableText(t) + "\n"
             }
         }
-        return out
+        return out + MarkdownRenderer.sources(try chapterSources(runner, chapter: chapter))
     }
 
     /// A self-contained HTML page.
@@ -123,7 +123,15 @@ enum Jaarverslag {
             case .table(let c, let t): body += "<h3>\(HTMLRenderer.escape(c.title))</h3>\n" + HTMLRenderer.section(c.with(description: ""), t) + "\n"
             }
         }
-        return HTMLRenderer.page(title: "\(title) \(year)", subtitle: "Hoofdstuk jaarverslag · Corporatie", body: body)
+        let sources = try chapterSources(runner, chapter: chapter)
+        return HTMLRenderer.page(title: "\(title) \(year)", subtitle: "Hoofdstuk jaarverslag · Corporatie", body: body, sources: sources)
+    }
+
+    /// The loads the chapter's figures stand on, as the page's last lines.
+    static func chapterSources(_ runner: ReportRunner, chapter: ReportDefinition) throws -> [String] {
+        var context = ReportContext(report: chapter.name, title: chapter.title, description: "", tenant: "Corporatie", year: 0, chart: nil, generatedAt: Date())
+        context.sources = try runner.sources(of: chapter, for: nil)
+        return context.sourceLines
     }
 }
 

@@ -30,6 +30,9 @@ public struct ReportDefinition: Sendable {
     public var labels: [String: ColumnLabel] = [:]
     /// The total row, declared (`-- total: gemeente=Totaal`): renderers style it, data formats mark it.
     public var total: (column: String, value: String)?
+    /// The tables the figures come from (`-- data: core.spending, core.housing_unit`): the page
+    /// ends with the loads of the feeds that fill them.
+    public var data: [String] = []
     /// A composed chapter (`-- chapter: uitgaven, focus, …`): no query of its own; its text is
     /// written from these reports. Empty for a report with a query.
     public var chapter: [String] = []
@@ -114,13 +117,15 @@ public struct ReportDefinition: Sendable {
         }
         return ReportDefinition(name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
                                 audiences: audiences, money: Set(list("money")), chart: chart, labels: labels, total: total,
-                                chapter: chapter, sql: sql)
+                                data: list("data"), chapter: chapter, sql: sql)
     }
 }
 
 /// The reports in `SQL/reports`: queries and composed chapters.
 public struct ReportCatalog: Sendable {
     public let reports: [ReportDefinition]
+    /// The feeds that fill each table (from the specs in `SQL/feeds`).
+    public let feedsByTable: [String: [String]]
 
     /// Reads every `SQL/reports/*.sql`.
     public init(sql: SQLDirectory) throws {
@@ -132,12 +137,21 @@ public struct ReportCatalog: Sendable {
             }
             return try ReportDefinition.parse(name: String(file.dropLast(4)), text: text, path: path)
         }
+        var feeds: [String: [String]] = [:]
+        for spec in try FeedSpec.all(in: sql) { feeds[spec.target, default: []].append(spec.name) }
+        feedsByTable = feeds
         let queries = Set(reports.filter { !$0.isChapter }.map(\.name))
         for report in reports {
             for part in report.chapter where !queries.contains(part) {
                 throw WarehouseError(.invalidInput, "\(sql.reports)/\(report.name).sql: the chapter names '\(part)', which is not a report with a query")
             }
         }
+    }
+
+    /// The feeds a report's figures stand on: those filling its `-- data:` tables (a chapter: its reports').
+    public func feeds(of report: ReportDefinition) -> [String] {
+        let tables = report.data + report.chapter.flatMap { name in reports.first { $0.name == name }?.data ?? [] }
+        return Array(Set(tables.flatMap { feedsByTable[$0] ?? [] })).sorted()
     }
 
     /// The report called `name`, or an error listing the known ones.

@@ -56,12 +56,15 @@ public struct ReportRunner {
         }
     }
 
-    /// Runs one report (a query) for a tenant and year.
+    /// Runs one report (a query) for a tenant and year; the figures and the loads they stand on
+    /// come from one snapshot.
     public func run(_ report: ReportDefinition, tenant: Tenant?, year: Int) throws -> (ReportContext, ReportTable) {
+        guard inSnapshot else { return try snapshot { try $0.run(report, tenant: tenant, year: year) } }
         try ReportRunner.requireAllowed(report, for: tenant)
         let table = try asTenant(tenant) { try query(report, year: year) }
-        let context = ReportContext(report: report.name, title: report.title, description: report.description,
+        var context = ReportContext(report: report.name, title: report.title, description: report.description,
                                     tenant: tenant?.name ?? "Corporatie", year: year, chart: report.chart, generatedAt: Date())
+        context.sources = try sources(of: report, for: tenant)
         return (context, table)
     }
 
@@ -78,6 +81,29 @@ public struct ReportRunner {
         try ReportRunner.requireAllowed(report, for: tenant)
         let text = format == .html ? try Jaarverslag.html(self, chapter: report, year: year) : try Jaarverslag.markdown(self, chapter: report, year: year)
         return (text, false)
+    }
+
+    /// The loads a report stands on, per feed: batches whose rows are (partly) in the warehouse.
+    /// Read as the connecting user (tenant roles cannot read `etl`); counts and file names only
+    /// for the corporation.
+    public func sources(of report: ReportDefinition, for tenant: Tenant?) throws -> [ReportContext.Source] {
+        let feeds = catalog.feeds(of: report)
+        guard !feeds.isEmpty else { return [] }
+        let rows = try asTenant(nil) {
+            try connection.execute("""
+                select feed, count(*)::int, sum(rows_loaded - rows_replaced)::int8, max(finished_at),
+                       array_to_string(array_agg(file_name order by batch_id), chr(10))
+                from etl.batch
+                where feed = any ($1::text[]) and status in ('loaded', 'partly replaced')
+                group by feed order by feed
+                """, ["{" + feeds.joined(separator: ",") + "}"])
+        }
+        return try rows.map { row in
+            let files: String = try row.decode(4)
+            let names = files.split(separator: "\n").map { String($0.split(separator: "/").last ?? $0) }
+            return ReportContext.Source(feed: try row.decode(0), lastLoaded: try row.decode(3),
+                                        detail: tenant == nil ? (try row.decode(1), Int(try row.decode(2, as: Int64.self)), names) : nil)
+        }
     }
 
     /// Runs `body` in a READ ONLY transaction as the tenant's role (as the connecting user for the corporation).

@@ -57,4 +57,28 @@ public struct ReportContext: Sendable {
     public var year: Int
     public var chart: ReportDefinition.Chart?
     public var generatedAt: Date
+    /// The loads the figures stand on, per feed (the page ends with them).
+    public var sources: [Source] = []
+
+    /// The batches of one feed a report stands on: when the last was loaded and, for the
+    /// corporation only, how many files with how many rows and their names (what other tenants
+    /// delivered is no tenant's business).
+    public struct Source: Sendable {
+        public var feed: String
+        public var lastLoaded: Date
+        public var detail: (batches: Int, rows: Int, files: [String])?
+    }
+
+    /// The data's as-of moment: when the last of its loads finished.
+    public var asOf: Date? { sources.map(\.lastLoaded).max() }
+
+    /// One Dutch line per feed and the as-of line, as pages end with them.
+    public var sourceLines: [String] {
+        guard let asOf else { return [] }
+        let lines = sources.map { s in
+            guard let d = s.detail else { return "\(s.feed): laatst geladen \(DutchNumber.dateTime(s.lastLoaded))" }
+            return "\(s.feed): \(d.batches == 1 ? "1 bestand" : "\(d.batches) bestanden") (\(d.files.joined(separator: ", "))), \(DutchNumber.integer(d.rows)) regels, laatst geladen \(DutchNumber.dateTime(s.lastLoaded))"
+        }
+        return lines + ["Stand van de gegevens: \(DutchNumber.dateTime(asOf))"]
+    }
 }

@@ -293,4 +293,23 @@ extension ReportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: former.path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("corporatie/jaarverslag.html").path))
     }
+
+    /// Every page ends with the loads its figures stand on and the data's as-of moment; file
+    /// names and counts only for the corporation.
+    @Test func pagesEndWithTheirSources() throws {
+        let corporation = try report(["run", "uitgaven", "--year", "2019", "--format", "md"])
+        #expect(corporation.stdout.contains("Bronnen:"))
+        #expect(corporation.stdout.contains("- ledger: 1 bestand (grootboek-2019.csv), 338 regels, laatst geladen "), "\(corporation.stdout)")
+        #expect(corporation.stdout.contains("- Stand van de gegevens: "))
+        #expect(!corporation.stdout.contains("partners:"))
+        let gemeente = try report(["run", "uitgaven", "--year", "2019", "--tenant", "GM0106", "--format", "html"])
+        #expect(gemeente.stdout.contains("ledger: laatst geladen ") && !gemeente.stdout.contains("grootboek-2019.csv"), "\(gemeente.stdout)")
+        let partner = try report(["run", "partner", "--year", "2019", "--tenant", "vaart-welzijn", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(partner.stdout.utf8)) as? [String: Any]
+        let sources = json?["bronnen"] as? [[String: Any]] ?? []
+        #expect(Set(sources.compactMap { $0["feed"] as? String }).isSuperset(of: ["activities", "ledger", "visits"]))
+        #expect(sources.allSatisfy { $0["files"] == nil && $0["rows"] == nil && $0["last_loaded"] is String })
+        let chapter = try report(["run", "jaarverslag", "--year", "2019", "--format", "md"])
+        #expect(chapter.stdout.contains("- adaptations: 1 bestand (aanpassingen-2019.csv)"), "\(chapter.stdout.suffix(800))")
+    }
 }

@@ -25,10 +25,12 @@ import Testing
         ])
         table.total = (0, "Totaal")
         for i in table.columns.indices where table.columns[i].money { table.columns[i].cents = true }
-        let context = ReportContext(report: "uitgaven", title: "Uitgaven leefbaarheid per gemeente", description: "Uitgaven per gemeente in het jaar.",
+        var context = ReportContext(report: "uitgaven", title: "Uitgaven leefbaarheid per gemeente", description: "Uitgaven per gemeente in het jaar.",
                                     tenant: "Corporatie", year: 2019,
                                     chart: ReportDefinition.Chart(kind: "stacked", x: "gemeente", y: "basis,plus", color: nil, aggregate: nil),
                                     generatedAt: Date(timeIntervalSince1970: 1_575_158_400))
+        context.sources = [.init(feed: "ledger", lastLoaded: Date(timeIntervalSince1970: 1_575_100_800), detail: (2, 1338, ["grootboek-2019.csv", "grootboek-2019-correctie.csv"])),
+                           .init(feed: "subsidies", lastLoaded: Date(timeIntervalSince1970: 1_575_110_000), detail: nil)]
         return (context, table)
     }
 
@@ -77,5 +79,16 @@ import Testing
             #expect(error.message.contains("the chapter names 'h', which is not a report with a query"))
         }
         #expect(throws: WarehouseError.self) { try catalog(["e": "-- title: E\n-- audience: corporation\n"]) }
+    }
+
+    /// Every table a report declares under `-- data:` is filled by a feed (so its page can name
+    /// the loads), and every report with a query declares some.
+    @Test func everyReportNamesTablesThatFeedsFill() throws {
+        let catalog = try ReportCatalog(sql: SQLDirectory(path: packageRoot().appendingPathComponent("SQL").path))
+        for report in catalog.reports where !report.isChapter {
+            #expect(!report.data.isEmpty, "\(report.name) declares no -- data:")
+            for table in report.data { #expect(catalog.feedsByTable[table] != nil, "\(report.name): no feed fills \(table)") }
+        }
+        #expect(try catalog.feeds(of: catalog.report("jaarverslag")).contains("ledger"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Ingest
 import Warehouse
 
@@ -32,6 +33,18 @@ enum DutchNumber {
     static func euro(_ text: String, cents: Bool) -> String {
         let rounded = ExactDecimal.parse(text, style: .plain)?.rounded(to: cents ? 2 : 0, .halfUp)?.description ?? text
         return "€ " + format(rounded, decimals: cents ? 2 : nil)
+    }
+
+    /// A whole number with thousands dots: `1.234.567`.
+    static func integer(_ n: Int) -> String { format(String(n)) }
+
+    /// A moment as people in the Netherlands read it: `30-11-2026 13:05` (Dutch time).
+    static func dateTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(two(c.day))-\(two(c.month))-\(c.year ?? 0) \(two(c.hour)):\(two(c.minute))"
     }
 
     /// Whether any of a money column's values has cents.

@@ -25,7 +25,9 @@ enum HTMLRenderer {
         table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{padding:.3rem .6rem;border-bottom:1px solid #d9dee5;text-align:left}
         th{background:#eef2f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:600;border-top:2px solid #1d2733}
         svg{max-width:100%;height:auto}.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}
-        footer{color:#5b6675;font-size:.8rem;margin-top:2rem}.scroll{overflow-x:auto}
+        footer{color:#5b6675;font-size:.8rem;margin-top:2rem}.scroll{overflow-x:auto}.sources{margin:0 0 .6rem}
+        .wide table{font-size:.84rem}.wide th,.wide td{padding:.3rem .45rem}
+        @media screen and (min-width:64rem){.scroll.wide{width:calc(100vw - 3rem);max-width:110rem;position:relative;left:50%;transform:translateX(-50%)}}
         figure.chart{margin:1rem 0}figcaption{font-weight:600;color:#1d2733;margin-bottom:.3rem}
         dl.legend-columns{font-size:.82rem;color:#3d4754;display:grid;grid-template-columns:max-content auto;gap:.1rem .8rem}dl.legend-columns dt{font-weight:600}dl.legend-columns dd{margin:0}
         @page{size:A4;margin:12mm}@page wide{size:A4 landscape;margin:10mm}.wide{page:wide}
@@ -33,8 +35,9 @@ enum HTMLRenderer {
         thead{display:table-header-group}tr{page-break-inside:avoid}h1,h2,h3,figcaption{page-break-after:avoid}figure{page-break-inside:avoid}}
         """
 
-    static func page(title: String, subtitle: String, body: String, generated: Date = Date()) -> String {
-        """
+    static func page(title: String, subtitle: String, body: String, generated: Date = Date(), sources: [String] = []) -> String {
+        let provenance = sources.isEmpty ? "" : "<p class=\"sources\">Bronnen:<br/>" + sources.map(escape).joined(separator: "<br/>") + "</p>"
+        return """
         <!DOCTYPE html>
         <html lang="nl">
         <head>
@@ -47,7 +50,7 @@ enum HTMLRenderer {
         <h1>\(escape(title))</h1>
         <p class="sub">\(escape(subtitle))</p>
         \(body)
-        <footer>Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: generated).prefix(10).description))</footer>
+        <footer>\(provenance)Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: generated).prefix(10).description))</footer>
         </body>
         </html>
 

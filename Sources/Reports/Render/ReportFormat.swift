@@ -25,7 +25,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: return JSONRenderer.render(context, table)
         case .md: return MarkdownRenderer.render(context, table)
         case .html: return HTMLRenderer.page(title: context.title, subtitle: HTMLRenderer.subtitle(context), body: HTMLRenderer.section(context, table),
-                                             generated: context.generatedAt)
+                                             generated: context.generatedAt, sources: context.sourceLines)
         }
     }
 }
@@ -121,6 +121,11 @@ enum JSONRenderer {
                 return o
             },
             "rows": rows,
+            "bronnen": context.sources.map { s -> [String: Any] in
+                var o: [String: Any] = ["feed": s.feed, "last_loaded": ISO8601DateFormatter().string(from: s.lastLoaded)]
+                if let d = s.detail { o["batches"] = d.batches; o["rows"] = d.rows; o["files"] = d.files }
+                return o
+            },
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self) + "\n"
@@ -130,7 +135,12 @@ enum JSONRenderer {
 /// Markdown: a heading, the description and a pipe table.
 enum MarkdownRenderer {
     static func render(_ context: ReportContext, _ table: ReportTable) -> String {
-        "# \(context.title)\n\n\(context.tenant) · \(context.year)\n\n\(context.description)\n\n" + tableText(table) + "\n"
+        "# \(context.title)\n\n\(context.tenant) · \(context.year)\n\n\(context.description)\n\n" + tableText(table) + "\n" + sources(context.sourceLines)
+    }
+
+    /// The page's last lines: the loads the figures stand on.
+    static func sources(_ lines: [String]) -> String {
+        lines.isEmpty ? "" : "Bronnen:\n\n" + lines.map { "- " + $0 }.joined(separator: "\n") + "\n"
     }
 
     static func tableText(_ table: ReportTable) -> String {
