@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN = .build/debug
 DEMO_URL = $(shell scripts/pg-local.sh url)
 
-.PHONY: deps build test demo db-start db-stop clean bench lint fuzz
+.PHONY: deps build test demo db-start db-stop clean bench lint lint-deps fuzz
 
 deps:
 	@missing=""; \
@@ -43,5 +43,13 @@ fuzz:
 clean: db-stop
 	rm -rf .build .pgdata
 
-lint:
-	@duplicates || true
+# Style that CI enforces: swift format (.swift-format) over the Swift code, sqlfluff (.sqlfluff)
+# over SQL/. `swift format format -i -r Sources Tests Fuzz Package.swift` fixes most findings.
+SQLFLUFF_VERSION = 4.5.0
+lint-deps:
+	@command -v sqlfluff >/dev/null 2>&1 || python3 -m pip install -q "sqlfluff==$(SQLFLUFF_VERSION)" \
+	  || python3 -m pip install -q --break-system-packages "sqlfluff==$(SQLFLUFF_VERSION)"
+
+lint: lint-deps
+	$(SWIFT) format lint --strict -r Sources Tests Fuzz Package.swift
+	sqlfluff lint --nocolor SQL

@@ -2,7 +2,7 @@
 import PackageDescription
 
 let settings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -49,11 +49,13 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "Reports", dependencies: ["Postgres", "Ingest", "Warehouse"], swiftSettings: settings),
-        .target(name: "CLICore", dependencies: [
-            "Postgres", "Ingest", "Warehouse",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: settings),
+        .target(
+            name: "CLICore",
+            dependencies: [
+                "Postgres", "Ingest", "Warehouse",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: settings),
         .executableTarget(
             name: "LeefbaarETL",
             dependencies: [

@@ -40,7 +40,8 @@ enum FuzzPipe {
     static func spec(_ relativePath: String) -> FeedSpec {
         let url = root.appendingPathComponent(relativePath)
         do {
-            return try FeedSpec.parse(String(contentsOf: url, encoding: .utf8), path: url.path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
+            return try FeedSpec.parse(
+                String(contentsOf: url, encoding: .utf8), path: url.path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
         } catch {
             fatalError("cannot read \(url.path): \(error)")
         }

@@ -14,7 +14,10 @@ func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(record.line > lastLine || (record.line == lastLine && lastLine == 0), "line numbers go back")
         lastLine = record.line
         for range in record.fields { precondition(range.lowerBound >= 0 && range.upperBound <= record.bytes.count) }
-        for i in record.fields.indices { _ = TextEncoding.utf8.decode(record.field(i)); _ = TextEncoding.windows1252.decode(record.field(i)) }
+        for i in record.fields.indices {
+            _ = TextEncoding.utf8.decode(record.field(i))
+            _ = TextEncoding.windows1252.decode(record.field(i))
+        }
     }
     if size == 0 { precondition(lastLine == 0) }
     return 0

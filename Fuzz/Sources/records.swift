@@ -10,9 +10,13 @@ enum RecordTargets {
     static let array = FuzzPipe.spec("Tests/Fixtures/real/klassen.yaml")
 
     static func drain(_ source: inout some RecordSource, spec: FeedSpec, size: Int) {
-        guard let converter = try? RowConverter(spec: spec, header: source.header, fieldCount: source.header.count,
-                                                gemeenten: ["assen": "GM0106"], privacy: PrivacyGuard(key: Data(repeating: 7, count: 32)), file: "fuzz") else { return }
-        var lastLine = 0, count = 0
+        guard
+            let converter = try? RowConverter(
+                spec: spec, header: source.header, fieldCount: source.header.count,
+                gemeenten: ["assen": "GM0106"], privacy: PrivacyGuard(key: Data(repeating: 7, count: 32)), file: "fuzz")
+        else { return }
+        var lastLine = 0
+        var count = 0
         while count < 100_000, let record = try? source.next() {
             count += 1
             precondition(record.line >= lastLine, "line numbers go back")

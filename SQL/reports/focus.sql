@@ -15,6 +15,6 @@
 select gemeente, edition_year as editie, vhe, won, fys, afw,
        array_to_string(below_werkgebied, ', ') as onder_werkgebied,
        case when focus then 'ja' else 'nee' end as focus
-from rpt.gemeente_score
-where edition_year = (select max(edition_year) from rpt.gemeente_score where edition_year <= $1::integer)
-order by gemeente_score.focus desc, gemeente
+from rpt.gemeente_score s
+where s.edition_year = (select max(g.edition_year) from rpt.gemeente_score g where g.edition_year <= $1::integer)
+order by s.focus desc, gemeente

@@ -65,7 +65,10 @@ public enum CommandRunner {
                 if !known.contains(option), let fallback = command.configuration.defaultSubcommand {
                     // `batches --limit 5` means the default subcommand's option.
                     let theirs = optionNames(Root.self, fallback)
-                    if theirs.contains(option) { command = fallback; path += " " + fallback._commandName }
+                    if theirs.contains(option) {
+                        command = fallback
+                        path += " " + fallback._commandName
+                    }
                     known.formUnion(theirs)
                 }
                 if !known.contains(option) {
@@ -74,7 +77,10 @@ public enum CommandRunner {
                 previousWasOption = !argument.contains("=")
                 continue
             }
-            if argument.hasPrefix("-") { previousWasOption = false; continue }   // -q, -v, or a negative number
+            if argument.hasPrefix("-") {
+                previousWasOption = false
+                continue
+            }  // -q, -v, or a negative number
             let subcommands = command.configuration.subcommands
             if !subcommands.isEmpty {
                 if let next = subcommands.first(where: { $0._commandName == argument }) {

@@ -6,8 +6,9 @@ import Warehouse
 
 /// Connection options shared by every command that talks to the warehouse.
 public struct ConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"),
-            help: "libpq conninfo or postgresql:// URI. Default: $DATABASE_URL, else libpq's PGHOST/PGPORT/PGDATABASE/PGUSER/PGSERVICE and ~/.pgpass.")
+    @Option(
+        name: .customLong("database-url"),
+        help: "libpq conninfo or postgresql:// URI. Default: $DATABASE_URL, else libpq's PGHOST/PGPORT/PGDATABASE/PGUSER/PGSERVICE and ~/.pgpass.")
     public var databaseURL: String?
 
     @Option(name: .customLong("sql-dir"), help: "The SQL/ folder (migrations, feeds, checks, reports). Default: $LEEFBAAR_SQL_DIR or ./SQL.")
@@ -25,7 +26,10 @@ public struct ConnectionOptions: ParsableArguments {
     /// Opens a connection.
     public func connect() throws -> Connection {
         if let databaseURL, Conninfo.hasPassword(databaseURL) {
-            FileHandle.standardError.write(Data("warning: --database-url carries a password, which other users of this machine can read in the process list (/proc/PID/cmdline); put it in ~/.pgpass (PGPASSFILE) or a PGSERVICE entry instead\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "warning: --database-url carries a password, which other users of this machine can read in the process list (/proc/PID/cmdline); put it in ~/.pgpass (PGPASSFILE) or a PGSERVICE entry instead\n"
+                        .utf8))
         }
         do {
             return try Connection(conninfo: conninfo)
@@ -33,7 +37,10 @@ public struct ConnectionOptions: ParsableArguments {
             let env = ProcessInfo.processInfo.environment
             let libpq = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGPASSFILE"].filter { env[$0] != nil }
             guard libpq.isEmpty else { throw error }
-            throw PostgresError(.connectionFailed, "\(error.message)\nNo connection is configured: pass --database-url, set DATABASE_URL, or libpq's PGHOST/PGDATABASE/PGUSER (or PGSERVICE); `make db-start` prints a DATABASE_URL for a local cluster")
+            throw PostgresError(
+                .connectionFailed,
+                "\(error.message)\nNo connection is configured: pass --database-url, set DATABASE_URL, or libpq's PGHOST/PGDATABASE/PGUSER (or PGSERVICE); `make db-start` prints a DATABASE_URL for a local cluster"
+            )
         }
     }
 

@@ -7,15 +7,21 @@ public enum LoadReport {
     /// A summary table per file, like pgloader's.
     public static func table(_ results: [LoadResult]) -> String {
         var rows = results.map { r in
-            [r.feed, InboxRun.escaped(r.file), r.status.rawValue, r.batchID.map(String.init) ?? "-", String(r.rowsRead), String(r.rowsLoaded),
-             String(r.rowsRejected), String(format: "%.2f", r.seconds)]
+            [
+                r.feed, InboxRun.escaped(r.file), r.status.rawValue, r.batchID.map(String.init) ?? "-", String(r.rowsRead), String(r.rowsLoaded),
+                String(r.rowsRejected), String(format: "%.2f", r.seconds),
+            ]
         }
         if results.count > 1 {
-            rows.append(["total", "", "", "", String(results.map(\.rowsRead).reduce(0, +)), String(results.map(\.rowsLoaded).reduce(0, +)),
-                         String(results.map(\.rowsRejected).reduce(0, +)), String(format: "%.2f", results.map(\.seconds).reduce(0, +))])
+            rows.append([
+                "total", "", "", "", String(results.map(\.rowsRead).reduce(0, +)), String(results.map(\.rowsLoaded).reduce(0, +)),
+                String(results.map(\.rowsRejected).reduce(0, +)), String(format: "%.2f", results.map(\.seconds).reduce(0, +)),
+            ])
         }
-        return TextTable(header: ["feed", "file", "status", "batch", "read", "loaded", "rejected", "seconds"], rows: rows,
-                         rightAligned: [3, 4, 5, 6, 7]).render()
+        return TextTable(
+            header: ["feed", "file", "status", "batch", "read", "loaded", "rejected", "seconds"], rows: rows,
+            rightAligned: [3, 4, 5, 6, 7]
+        ).render()
     }
 
     /// The rejects as lines for a terminal.
@@ -40,9 +46,11 @@ public enum LoadReport {
     /// A JSON summary for schedulers.
     public static func json(_ results: [LoadResult], exitCode: Int32) -> Data {
         let files: [[String: Any]] = results.map { r in
-            var o: [String: Any] = ["feed": r.feed, "file": r.file, "status": r.status.rawValue, "rows_read": r.rowsRead,
-                                    "rows_loaded": r.rowsLoaded, "rows_rejected": r.rowsRejected, "rows_skipped": r.rowsSkipped, "rows_filtered": r.rowsFiltered,
-                                    "bytes": r.bytes, "seconds": (r.seconds * 1000).rounded() / 1000]
+            var o: [String: Any] = [
+                "feed": r.feed, "file": r.file, "status": r.status.rawValue, "rows_read": r.rowsRead,
+                "rows_loaded": r.rowsLoaded, "rows_rejected": r.rowsRejected, "rows_skipped": r.rowsSkipped, "rows_filtered": r.rowsFiltered,
+                "bytes": r.bytes, "seconds": (r.seconds * 1000).rounded() / 1000,
+            ]
             if let b = r.batchID { o["batch"] = b }
             if let m = r.message { o["message"] = m }
             if !r.droppedColumns.isEmpty { o["dropped_columns"] = r.droppedColumns }

@@ -51,8 +51,10 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var object: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
-                                        "message": event.message.description, "logger": label]
+        var object: [String: Any] = [
+            "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+            "message": event.message.description, "logger": label,
+        ]
         // Counts are numbers in the JSON, not strings ("loaded": 60).
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             let text = "\(v)"

@@ -28,9 +28,12 @@ public struct TextTable {
     public init(header: [String], rows: [[String]], rightAligned: Set<Int>? = nil) {
         self.header = header
         self.rows = rows
-        self.rightAligned = rightAligned ?? Set(header.indices.filter { i in
-            !rows.isEmpty && rows.allSatisfy { i < $0.count && TextTable.looksNumeric($0[i]) }
-        })
+        self.rightAligned =
+            rightAligned
+            ?? Set(
+                header.indices.filter { i in
+                    !rows.isEmpty && rows.allSatisfy { i < $0.count && TextTable.looksNumeric($0[i]) }
+                })
     }
 
     static func looksNumeric(_ s: String) -> Bool {

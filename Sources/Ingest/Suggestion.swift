@@ -14,7 +14,8 @@ public enum Suggestion {
 
     /// Levenshtein distance.
     package static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         var row = Array(0...b.count)
         for i in 1...a.count {

@@ -7,9 +7,9 @@ struct LeefbaarReport: ParsableCommand {
         commandName: "leefbaar-report",
         abstract: "Serve and export Leefbaar's partnership reports, each tenant isolated by row-level security.",
         discussion: """
-        Connection: --database-url, else DATABASE_URL, else libpq's own PGHOST/PGPORT/PGDATABASE/PGUSER/PGSERVICE \
-        and ~/.pgpass. Exit codes: 0 ok, 1 failure, 2 usage.
-        """,
+            Connection: --database-url, else DATABASE_URL, else libpq's own PGHOST/PGPORT/PGDATABASE/PGUSER/PGSERVICE \
+            and ~/.pgpass. Exit codes: 0 ok, 1 failure, 2 usage.
+            """,
         version: leefbaarVersion,
         subcommands: [List.self, Run.self, Export.self, SchemaDoc.self]
     )

@@ -11,7 +11,9 @@ public final class Connection {
     public init(conninfo: String = "") throws {
         // libpq's parse errors quote the text, which may hold the password: say what is wrong ourselves.
         if !conninfo.isEmpty, Conninfo.settings(conninfo) == nil {
-            throw PostgresError(.connectionFailed, "the connection string is malformed: \(Conninfo.malformedReason(conninfo)); its text is not shown, as it may hold a password")
+            throw PostgresError(
+                .connectionFailed, "the connection string is malformed: \(Conninfo.malformedReason(conninfo)); its text is not shown, as it may hold a password"
+            )
         }
         guard let conn = PQconnectdb(conninfo) else {
             throw PostgresError(.connectionFailed, "could not allocate a libpq connection")
@@ -187,7 +189,8 @@ extension PostgresError {
             guard let p = PQresultErrorField(result, code) else { return nil }
             return String(cString: p)
         }
-        let primary = field(Int32(UInt8(ascii: "M")))
+        let primary =
+            field(Int32(UInt8(ascii: "M")))
             ?? (PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown server error").trimmingTrailingNewlines()
         let state = field(Int32(UInt8(ascii: "C")))
         self.init(state == nil && PQstatus(connection) != CONNECTION_OK ? .connectionLost : .server, primary, sqlState: state)

@@ -72,8 +72,16 @@ public enum Conninfo {
                 i = conninfo.index(after: i)
                 var closed = false
                 while i < conninfo.endIndex {
-                    if conninfo[i] == "\\" { i = conninfo.index(after: i); if i < conninfo.endIndex { i = conninfo.index(after: i) }; continue }
-                    if conninfo[i] == "'" { closed = true; i = conninfo.index(after: i); break }
+                    if conninfo[i] == "\\" {
+                        i = conninfo.index(after: i)
+                        if i < conninfo.endIndex { i = conninfo.index(after: i) }
+                        continue
+                    }
+                    if conninfo[i] == "'" {
+                        closed = true
+                        i = conninfo.index(after: i)
+                        break
+                    }
                     i = conninfo.index(after: i)
                 }
                 if !closed { return "the quoted value of \(key) is not closed" }

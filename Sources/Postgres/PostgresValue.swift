@@ -77,7 +77,10 @@ extension Decimal: PostgresEncodable, PostgresDecodable {
         // Decimal(string:) accepts trailing junk; insist on a plain numeric literal.
         var sawDigit = false
         for (i, c) in text.enumerated() {
-            if c.isASCII && c.isNumber { sawDigit = true; continue }
+            if c.isASCII && c.isNumber {
+                sawDigit = true
+                continue
+            }
             if c == "." { continue }
             if (c == "-" || c == "+") && i == 0 { continue }
             return nil
@@ -104,7 +107,8 @@ extension Date: PostgresEncodable, PostgresDecodable {
     public init?(postgresText text: String) {
         var s = Substring(text)
         guard let space = s.firstIndex(of: " ") ?? s.firstIndex(of: "T"),
-              let day = CalendarDate(iso: s[s.startIndex..<space]) else { return nil }
+            let day = CalendarDate(iso: s[s.startIndex..<space])
+        else { return nil }
         s = s[s.index(after: space)...]
         var offsetSeconds = 0
         if let signIndex = s.lastIndex(where: { $0 == "+" || $0 == "-" }) {

@@ -45,7 +45,10 @@ public struct Exporter {
         for tenant in tenants {
             let folder = Exporter.folder(tenant)
             if let other = folders[folder] {
-                throw WarehouseError(.invalidInput, "tenants \(other) and \(tenant?.code ?? "corporatie") would share the export folder \(folder): rename one (tenant codes must differ in more than case and punctuation)")
+                throw WarehouseError(
+                    .invalidInput,
+                    "tenants \(other) and \(tenant?.code ?? "corporatie") would share the export folder \(folder): rename one (tenant codes must differ in more than case and punctuation)"
+                )
             }
             folders[folder] = tenant?.code ?? "corporatie"
         }
@@ -88,7 +91,10 @@ public struct Exporter {
                 var cells = ""
                 var empty = false
                 for format in Exporter.formats {
-                    guard report.formats.contains(format) else { cells += "<td></td>"; continue }
+                    guard report.formats.contains(format) else {
+                        cells += "<td></td>"
+                        continue
+                    }
                     let file = "\(report.name).\(format.fileExtension)"
                     let rendered = try runner.render(report, tenant: tenant, year: year, format: format)
                     try rendered.text.write(toFile: path + "/" + file, atomically: true, encoding: .utf8)
@@ -96,22 +102,31 @@ public struct Exporter {
                     files.append(file)
                     cells += "<td><a href=\"\(file)\">\(Exporter.label(format))</a></td>"
                 }
-                links.append("<tr><td><strong>\(HTMLRenderer.escape(report.title))</strong>\(empty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")<br/><small>\(HTMLRenderer.escape(report.description))</small></td>" + cells + "</tr>")
+                links.append(
+                    "<tr><td><strong>\(HTMLRenderer.escape(report.title))</strong>\(empty ? " <em>(geen gegevens voor \(HTMLRenderer.escape(tenant?.name ?? "de corporatie")) in \(year))</em>" : "")<br/><small>\(HTMLRenderer.escape(report.description))</small></td>"
+                        + cells + "</tr>")
             }
             let name = tenant?.name ?? "Corporatie"
-            let table = "<table><thead><tr><th>Rapport</th><th colspan=\"\(Exporter.formats.count)\">Openen als</th></tr></thead><tbody>\n" + links.joined(separator: "\n") + "\n</tbody></table>"
-            try HTMLRenderer.page(title: "Rapportages \(year)", subtitle: name, body: table).write(toFile: path + "/index.html", atomically: true, encoding: .utf8)
+            let table =
+                "<table><thead><tr><th>Rapport</th><th colspan=\"\(Exporter.formats.count)\">Openen als</th></tr></thead><tbody>\n"
+                + links.joined(separator: "\n") + "\n</tbody></table>"
+            try HTMLRenderer.page(title: "Rapportages \(year)", subtitle: name, body: table).write(
+                toFile: path + "/index.html", atomically: true, encoding: .utf8)
             files.append("index.html")
             written[folder] = files
         }
         let indexRows = Exporter.byName(listed).map { tenant in
             let kind = tenant.map { $0.kind == .gemeente ? "gemeente" : "partner" } ?? "corporatie"
             let count = catalog.reports.filter { ReportRunner.allowed($0, for: tenant) }.count
-            return "<tr><td><a href=\"\(Exporter.folder(tenant))/index.html\">\(HTMLRenderer.escape(tenant?.name ?? "Corporatie"))</a></td><td>\(kind)</td><td>\(count)</td></tr>"
+            return
+                "<tr><td><a href=\"\(Exporter.folder(tenant))/index.html\">\(HTMLRenderer.escape(tenant?.name ?? "Corporatie"))</a></td><td>\(kind)</td><td>\(count)</td></tr>"
         }
-        let index = "<table><thead><tr><th>Ontvanger</th><th>Soort</th><th>Rapporten</th></tr></thead><tbody>\n" + indexRows.joined(separator: "\n") + "\n</tbody></table>"
+        let index =
+            "<table><thead><tr><th>Ontvanger</th><th>Soort</th><th>Rapporten</th></tr></thead><tbody>\n" + indexRows.joined(separator: "\n")
+            + "\n</tbody></table>"
             + "<p><small>Bekijken: de pagina met grafiek, om te lezen en te printen. Excel: een CSV-bestand dat Nederlandse Excel goed opent (puntkomma, decimale komma). Data: CSV en JSON voor programma's, met de kolomnamen uit de database.</small></p>"
-        try HTMLRenderer.page(title: "Leefbaar rapportages \(year)", subtitle: "Per gemeente en partner", body: index).write(toFile: directory + "/index.html", atomically: true, encoding: .utf8)
+        try HTMLRenderer.page(title: "Leefbaar rapportages \(year)", subtitle: "Per gemeente en partner", body: index).write(
+            toFile: directory + "/index.html", atomically: true, encoding: .utf8)
         return written
     }
 }

@@ -21,18 +21,25 @@ enum Jaarverslag {
     /// Builds the chapter (corporation only: it covers every gemeente).
     static func build(_ runner: ReportRunner, chapter: ReportDefinition, year: Int) throws -> [Block] {
         if let missing = needs.first(where: { !chapter.chapter.contains($0) }) {
-            throw WarehouseError(.invalidInput, "report \(chapter.name): the chapter is written from \(needs.joined(separator: ", ")); its '-- chapter:' line lacks \(missing)")
+            throw WarehouseError(
+                .invalidInput, "report \(chapter.name): the chapter is written from \(needs.joined(separator: ", ")); its '-- chapter:' line lacks \(missing)")
         }
         func run(_ name: String) throws -> (ReportContext, ReportTable) { try runner.run(try runner.catalog.report(name), tenant: nil, year: year) }
         var blocks: [Block] = [.heading("\(year): leefbaarheidsprogramma")]
         let spending = try run("uitgaven")
         let total = spending.1.rows.last.flatMap { $0.last ?? nil } ?? "0"
-        blocks.append(.text("Wij zetten in op leefbaarheid daar waar dat het meest nodig is. De basis zijn de scores uit de Leefbaarometer, die wij koppelen aan onze eigen woningvoorraad; ons eigen werkgebied is de maatstaf. In \(year) gaven we in totaal \(DutchNumber.euro(total, cents: DutchNumber.hasCents([total]))) uit aan leefbaarheid."))
+        blocks.append(
+            .text(
+                "Wij zetten in op leefbaarheid daar waar dat het meest nodig is. De basis zijn de scores uit de Leefbaarometer, die wij koppelen aan onze eigen woningvoorraad; ons eigen werkgebied is de maatstaf. In \(year) gaven we in totaal \(DutchNumber.euro(total, cents: DutchNumber.hasCents([total]))) uit aan leefbaarheid."
+            ))
         blocks.append(.table(spending.0, spending.1))
         let focus = try run("focus").1
         let focusNames = focus.rows.filter { $0.last == "ja" }.compactMap { $0.first ?? nil }
         if !focusNames.isEmpty {
-            blocks.append(.text("In \(year) richtten we ons vooral op de gemeenten waar we beneden-gemiddeld scoorden op aan ons woningbezit gerelateerde dimensies: \(sentence(focusNames))."))
+            blocks.append(
+                .text(
+                    "In \(year) richtten we ons vooral op de gemeenten waar we beneden-gemiddeld scoorden op aan ons woningbezit gerelateerde dimensies: \(sentence(focusNames))."
+                ))
         }
         let initiatives = try run("initiatieven").1
         let perYear = initiatives.rows.compactMap { r -> (Int, Int)? in
@@ -43,24 +50,34 @@ enum Jaarverslag {
             let totalInitiatives = perYear.map(\.1).reduce(0, +)
             let average = totalInitiatives / max(perYear.count, 1)
             blocks.append(.heading("Buurtinitiatieven"))
-            blocks.append(.text("Sinds \(first) dienden bewoners \(DutchNumber.roughly(totalInitiatives)) initiatieven in, gemiddeld \(DutchNumber.roughly(average, unit: 10)) per jaar. In \(year) werden \(DutchNumber.roughly(thisYear)) initiatieven ingediend."))
+            blocks.append(
+                .text(
+                    "Sinds \(first) dienden bewoners \(DutchNumber.roughly(totalInitiatives)) initiatieven in, gemiddeld \(DutchNumber.roughly(average, unit: 10)) per jaar. In \(year) werden \(DutchNumber.roughly(thisYear)) initiatieven ingediend."
+                ))
         }
         let activities = try run("activiteiten").1
         if !activities.rows.isEmpty {
             blocks.append(.heading("Activiteiten leefbaarheid"))
             var byGemeente: [(String, [String])] = []
             for r in activities.rows {
-                let g = r[0] ?? "", title = r[3] ?? ""
+                let g = r[0] ?? ""
+                let title = r[3] ?? ""
                 if let i = byGemeente.firstIndex(where: { $0.0 == g }) { byGemeente[i].1.append(title) } else { byGemeente.append((g, [title])) }
             }
-            for (g, titles) in byGemeente { blocks.append(.text("**\(g)**")); blocks.append(.list(titles)) }
+            for (g, titles) in byGemeente {
+                blocks.append(.text("**\(g)**"))
+                blocks.append(.list(titles))
+            }
         }
         let (thuisContext, thuis) = try run("langer-thuis")
         blocks.append(.heading("Langer zelfstandig thuis"))
         for sentence in try visitorSentences(runner, year: year) { blocks.append(.text(sentence)) }
         if let cost = thuis.rows.first(where: { $0[1] == "Totaal" }).flatMap({ $0[3] }), let euros = Double(cost) {
             let rounded = Int(euros) / 1000 * 1000
-            blocks.append(.text("In \(year) gaven we ruim \(DutchNumber.euro(String(rounded), cents: false)) uit aan kleine aanpassingen in woningen (Langer Zelfstandig Thuis-pakket)."))
+            blocks.append(
+                .text(
+                    "In \(year) gaven we ruim \(DutchNumber.euro(String(rounded), cents: false)) uit aan kleine aanpassingen in woningen (Langer Zelfstandig Thuis-pakket)."
+                ))
         }
         blocks.append(.table(thuisContext.with(title: "Aanpassingen en bezoekers"), thuis))
         return blocks
@@ -73,7 +90,8 @@ enum Jaarverslag {
     /// visitors of the season (October of the year to February of the next) are told.
     static func visitorSentences(_ runner: ReportRunner, year: Int) throws -> [String] {
         let rows = try runner.asTenant(nil) {
-            try runner.connection.execute("""
+            try runner.connection.execute(
+                """
                 select location, min(visit_date)::text, max(visit_date) filter (where in_season)::text, sum(visitors) filter (where in_season)
                 from (select *, visit_date >= make_date($1::int, 10, 1) and visit_date < make_date($1::int + 1, 3, 1) as in_season
                       from core.visit) v
@@ -81,7 +99,9 @@ enum Jaarverslag {
                 """, [year])
         }
         return try rows.compactMap { row in
-            let location: String = try row.decode(0), first: String = try row.decode(1), last: String = try row.decode(2)
+            let location: String = try row.decode(0)
+            let first: String = try row.decode(1)
+            let last: String = try row.decode(2)
             let visitors: Int = try row.decode(3)
             func month(_ iso: String) -> String { months[(Int(iso.dropFirst(5).prefix(2)) ?? 1) - 1] }
             let lastMonth = month(last) + (last.hasPrefix(String(year)) ? "" : " \(year + 1)")

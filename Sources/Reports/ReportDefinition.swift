@@ -64,9 +64,12 @@ public struct ReportDefinition: Sendable {
                     let key = content[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
                     let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                     if key == "label" {
-                        guard let eq = value.firstIndex(of: "=") else { throw WarehouseError(.invalidInput, "\(path): a label line is 'COLUMN = Label | explanation'") }
+                        guard let eq = value.firstIndex(of: "=") else {
+                            throw WarehouseError(.invalidInput, "\(path): a label line is 'COLUMN = Label | explanation'")
+                        }
                         let text = value[value.index(after: eq)...].split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                        labels[value[..<eq].trimmingCharacters(in: .whitespaces)] = ColumnLabel(label: text.first ?? "", explanation: text.count > 1 ? text[1] : nil)
+                        labels[value[..<eq].trimmingCharacters(in: .whitespaces)] = ColumnLabel(
+                            label: text.first ?? "", explanation: text.count > 1 ? text[1] : nil)
                     } else {
                         header[key] = value
                     }
@@ -98,7 +101,8 @@ public struct ReportDefinition: Sendable {
                 let kv = p.split(separator: "=", maxSplits: 1)
                 if kv.count == 2 { options[String(kv[0])] = String(kv[1]) }
             }
-            guard let kind = parts.first.map(String.init), ["bar", "ranked", "line", "stacked"].contains(kind), let x = options["x"], let y = options["y"] else {
+            guard let kind = parts.first.map(String.init), ["bar", "ranked", "line", "stacked"].contains(kind), let x = options["x"], let y = options["y"]
+            else {
                 throw WarehouseError(.invalidInput, "\(path): chart hint must be 'bar|ranked|line|stacked x=COLUMN y=COLUMN[,COLUMN...] [color=COLUMN]'")
             }
             chart = Chart(kind: kind, x: x, y: y, color: options["color"], aggregate: options["aggregate"])
@@ -112,12 +116,16 @@ public struct ReportDefinition: Sendable {
         let sql = body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         let chapter = list("chapter")
         guard chapter.isEmpty == !sql.isEmpty else {
-            throw WarehouseError(.invalidInput, chapter.isEmpty ? "\(path): no query after the header (a composed chapter declares '-- chapter: REPORT, …')"
-                                                                 : "\(path): a composed chapter ('-- chapter:') has no query of its own")
+            throw WarehouseError(
+                .invalidInput,
+                chapter.isEmpty
+                    ? "\(path): no query after the header (a composed chapter declares '-- chapter: REPORT, …')"
+                    : "\(path): a composed chapter ('-- chapter:') has no query of its own")
         }
-        return ReportDefinition(name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
-                                audiences: audiences, money: Set(list("money")), chart: chart, labels: labels, total: total,
-                                data: list("data"), chapter: chapter, sql: sql)
+        return ReportDefinition(
+            name: name, title: title, description: header["description"] ?? "", parameters: list("parameters"),
+            audiences: audiences, money: Set(list("money")), chart: chart, labels: labels, total: total,
+            data: list("data"), chapter: chapter, sql: sql)
     }
 }
 

@@ -37,7 +37,10 @@ public struct ReportRunner {
     public func requireLoaded(year: Int, allowEmpty: Bool) throws {
         guard !allowEmpty, try connection.scalar("select count(*) from rpt.spending_summary where year = $1", [year], as: Int.self) == 0 else { return }
         let latest = try latestLoadedYear()
-        throw WarehouseError(.invalidInput, "no spending is loaded for \(year)\(latest.map { "; the latest year loaded is \($0)" } ?? "; nothing is loaded yet"). Pass --allow-empty to report on \(year) anyway")
+        throw WarehouseError(
+            .invalidInput,
+            "no spending is loaded for \(year)\(latest.map { "; the latest year loaded is \($0)" } ?? "; nothing is loaded yet"). Pass --allow-empty to report on \(year) anyway"
+        )
     }
 
     /// Whether a tenant may receive a report.
@@ -52,7 +55,10 @@ public struct ReportRunner {
     /// Refuses a report whose audience does not include the tenant's kind.
     static func requireAllowed(_ report: ReportDefinition, for tenant: Tenant?) throws {
         guard allowed(report, for: tenant) else {
-            throw WarehouseError(.invalidInput, "report \(report.name) is for \(report.audiences.map(\.rawValue).sorted().joined(separator: ", ")), not for \(tenant.map { "\($0.kind.rawValue) \($0.code)" } ?? "the corporation")")
+            throw WarehouseError(
+                .invalidInput,
+                "report \(report.name) is for \(report.audiences.map(\.rawValue).sorted().joined(separator: ", ")), not for \(tenant.map { "\($0.kind.rawValue) \($0.code)" } ?? "the corporation")"
+            )
         }
     }
 
@@ -62,8 +68,9 @@ public struct ReportRunner {
         guard inSnapshot else { return try snapshot { try $0.run(report, tenant: tenant, year: year) } }
         try ReportRunner.requireAllowed(report, for: tenant)
         let table = try asTenant(tenant) { try query(report, year: year) }
-        var context = ReportContext(report: report.name, title: report.title, description: report.description,
-                                    tenant: tenant?.name ?? "Corporatie", year: year, chart: report.chart, generatedAt: Date())
+        var context = ReportContext(
+            report: report.name, title: report.title, description: report.description,
+            tenant: tenant?.name ?? "Corporatie", year: year, chart: report.chart, generatedAt: Date())
         context.sources = try sources(of: report, for: tenant)
         return (context, table)
     }
@@ -72,7 +79,8 @@ public struct ReportRunner {
     /// composed chapter's text. `isEmpty` when a query found no rows.
     public func render(_ report: ReportDefinition, tenant: Tenant?, year: Int, format: ReportFormat) throws -> (text: String, isEmpty: Bool) {
         guard report.formats.contains(format) else {
-            throw WarehouseError(.invalidInput, "report \(report.name) comes as \(report.formats.map(\.rawValue).joined(separator: ", ")), not \(format.rawValue)")
+            throw WarehouseError(
+                .invalidInput, "report \(report.name) comes as \(report.formats.map(\.rawValue).joined(separator: ", ")), not \(format.rawValue)")
         }
         guard report.isChapter else {
             let (context, table) = try run(report, tenant: tenant, year: year)
@@ -90,7 +98,8 @@ public struct ReportRunner {
         let feeds = catalog.feeds(of: report)
         guard !feeds.isEmpty else { return [] }
         let rows = try asTenant(nil) {
-            try connection.execute("""
+            try connection.execute(
+                """
                 select feed, count(*)::int, sum(rows_loaded - rows_replaced)::int8, max(finished_at),
                        array_to_string(array_agg(file_name order by batch_id), chr(10))
                 from etl.batch
@@ -101,8 +110,9 @@ public struct ReportRunner {
         return try rows.map { row in
             let files: String = try row.decode(4)
             let names = files.split(separator: "\n").map { String($0.split(separator: "/").last ?? $0) }
-            return ReportContext.Source(feed: try row.decode(0), lastLoaded: try row.decode(3),
-                                        detail: tenant == nil ? (try row.decode(1), Int(try row.decode(2, as: Int64.self)), names) : nil)
+            return ReportContext.Source(
+                feed: try row.decode(0), lastLoaded: try row.decode(3),
+                detail: tenant == nil ? (try row.decode(1), Int(try row.decode(2, as: Int64.self)), names) : nil)
         }
     }
 
@@ -131,8 +141,9 @@ public struct ReportRunner {
         let result = try connection.execute(report.sql, parameters)
         let types = result.columnTypes
         let columns = result.columnNames.enumerated().map { i, name in
-            ReportTable.Column(name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name),
-                               label: report.labels[name]?.label, explanation: report.labels[name]?.explanation)
+            ReportTable.Column(
+                name: name, kind: ReportTable.kind(oid: types[i]), money: report.money.contains(name),
+                label: report.labels[name]?.label, explanation: report.labels[name]?.explanation)
         }
         let rows = result.map { row in (0..<columns.count).map { row[$0] } }
         var table = ReportTable(columns: columns, rows: rows)

@@ -77,7 +77,8 @@ public struct ReportContext: Sendable {
         guard let asOf else { return [] }
         let lines = sources.map { s in
             guard let d = s.detail else { return "\(s.feed): laatst geladen \(DutchNumber.dateTime(s.lastLoaded))" }
-            return "\(s.feed): \(d.batches == 1 ? "1 bestand" : "\(d.batches) bestanden") (\(d.files.joined(separator: ", "))), \(DutchNumber.integer(d.rows)) regels, laatst geladen \(DutchNumber.dateTime(s.lastLoaded))"
+            return
+                "\(s.feed): \(d.batches == 1 ? "1 bestand" : "\(d.batches) bestanden") (\(d.files.joined(separator: ", "))), \(DutchNumber.integer(d.rows)) regels, laatst geladen \(DutchNumber.dateTime(s.lastLoaded))"
         }
         return lines + ["Stand van de gegevens: \(DutchNumber.dateTime(asOf))"]
     }

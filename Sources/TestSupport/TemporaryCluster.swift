@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throwaway PostgreSQL cluster: `initdb` into a temporary directory, the server on a unix socket
@@ -50,8 +50,12 @@ public final class TemporaryCluster: Sendable {
         let tool = { (name: String, args: [String]) throws -> Void in
             _ = try TemporaryCluster.runTool(bin: bin, runAs: user, directory: dir, name, args)
         }
-        try tool("initdb", ["-D", directory + "/data", "-U", "postgres", "--auth-local=trust",
-                           "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"])
+        try tool(
+            "initdb",
+            [
+                "-D", directory + "/data", "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync",
+            ])
         var lastError: (any Error)?
         for _ in 0..<5 {
             let candidate = try TemporaryCluster.freePort()
@@ -84,10 +88,13 @@ public final class TemporaryCluster: Sendable {
     }
 
     static func startArguments(directory: String, port: Int) -> [String] {
-        ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60",
-         "-o", "-k \(directory)/socket -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off "
-            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-         "start"]
+        [
+            "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60",
+            "-o",
+            "-k \(directory)/socket -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off "
+                + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            "start",
+        ]
     }
 
     /// A conninfo for a database on the unix socket as the superuser (or another user).
@@ -138,7 +145,8 @@ public final class TemporaryCluster: Sendable {
         if let fromEnv = ProcessInfo.processInfo.environment["PG_BINDIR"], fm.fileExists(atPath: fromEnv + "/initdb") {
             return fromEnv
         }
-        let candidates = (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?
+        let candidates =
+            (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?
             .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
             .map { "/usr/lib/postgresql/\($0)/bin" } ?? []
         if let config = try? capture("/usr/bin/pg_config", ["--bindir"]) {

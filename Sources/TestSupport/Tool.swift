@@ -12,7 +12,9 @@ public func productsDirectory() -> URL {
     let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var dir = bundle.deletingLastPathComponent()
     // On macOS the bundle is a folder: .../debug/LeefbaarPackageTests.xctest/Contents/MacOS/...
-    while dir.path != "/" && dir.lastPathComponent.hasSuffix(".xctest") == false && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("leefbaar-etl").path) {
+    while dir.path != "/" && dir.lastPathComponent.hasSuffix(".xctest") == false
+        && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("leefbaar-etl").path)
+    {
         dir.deleteLastPathComponent()
     }
     if dir.lastPathComponent.hasSuffix(".xctest") { dir.deleteLastPathComponent() }
@@ -25,8 +27,10 @@ public func packageRoot(file: String = #filePath) -> URL {
 }
 
 /// Runs `leefbaar-etl` or `leefbaar-report` with arguments and extra environment; waits for it.
-public func runTool(_ name: String, _ arguments: [String], environment: [String: String] = [:],
-                    stdin: String? = nil) throws -> ToolResult {
+public func runTool(
+    _ name: String, _ arguments: [String], environment: [String: String] = [:],
+    stdin: String? = nil
+) throws -> ToolResult {
     try RunningTool(name, arguments, environment: environment, stdin: stdin).wait()
 }
 
@@ -70,9 +74,10 @@ public final class RunningTool: @unchecked Sendable {
     /// Waits for the exit and returns status and output.
     public func wait() -> ToolResult {
         process.waitUntilExit()
-        let result = ToolResult(status: process.terminationStatus,
-                                stdout: String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self),
-                                stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
+        let result = ToolResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
         try? FileManager.default.removeItem(at: out)
         try? FileManager.default.removeItem(at: err)
         return result

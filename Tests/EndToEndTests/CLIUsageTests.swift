@@ -12,7 +12,10 @@ import TestSupport
             ("leefbaar-report", ["run", "uitgaven", "--yaer", "2019"], "unknown option '--yaer'. Did you mean '--year'?"),
             ("leefbaar-etl", ["lod"], "unknown command 'lod'. Did you mean 'load'?"),
             ("leefbaar-etl", ["tenant", "ad", "partner", "x"], "unknown command 'ad'. Did you mean 'add'?"),
-            ("leefbaar-etl", ["tenant", "add", "--nam", "x", "partner", "y"], "unknown option '--nam'. Did you mean '--name'? See 'leefbaar-etl tenant add --help'"),
+            (
+                "leefbaar-etl", ["tenant", "add", "--nam", "x", "partner", "y"],
+                "unknown option '--nam'. Did you mean '--name'? See 'leefbaar-etl tenant add --help'"
+            ),
         ]
         for c in cases {
             let r = try runTool(c.tool, c.args)
@@ -64,7 +67,9 @@ import TestSupport
         try text.write(to: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: path) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sql-\(UUID().uuidString)")
-        for sub in ["reports", "migrations", "feeds", "checks"] { try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        for sub in ["reports", "migrations", "feeds", "checks"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(at: path, to: dir.appendingPathComponent("reports/t.sql"))
         let r = try runTool("leefbaar-report", ["list", "--sql-dir", dir.path])
@@ -80,7 +85,8 @@ import TestSupport
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
-            let keyFile = dir.appendingPathComponent("hash.key"), newKey = dir.appendingPathComponent("new.key")
+            let keyFile = dir.appendingPathComponent("hash.key")
+            let newKey = dir.appendingPathComponent("new.key")
             try "0123456789abcdef0123456789abcdef\n".write(to: keyFile, atomically: true, encoding: .utf8)
             try "fedcba9876543210fedcba9876543210\n".write(to: newKey, atomically: true, encoding: .utf8)
             // LEEFBAAR_HASH_KEY is emptied: other tests set it in this process, and it wins over the file.
@@ -88,8 +94,10 @@ import TestSupport
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
             #expect(try runTool("leefbaar-etl", ["tenant", "add", "partner", "buurtbemiddeling"], environment: env).status == 0)
             let header = "Partner;Dossier;Gemeente;Geopend;Soort\n"
-            let first = dir.appendingPathComponent("a.csv"), second = dir.appendingPathComponent("b.csv")
-            try (header + "buurtbemiddeling;BB-1;Assen;01-02-2019;overlast\nbuurtbemiddeling;BB-2;Assen;03-02-2019;overlast\n").write(to: first, atomically: true, encoding: .utf8)
+            let first = dir.appendingPathComponent("a.csv")
+            let second = dir.appendingPathComponent("b.csv")
+            try (header + "buurtbemiddeling;BB-1;Assen;01-02-2019;overlast\nbuurtbemiddeling;BB-2;Assen;03-02-2019;overlast\n").write(
+                to: first, atomically: true, encoding: .utf8)
             try (header + "buurtbemiddeling;BB-1;Assen;15-02-2019;burenruzie\n").write(to: second, atomically: true, encoding: .utf8)
             #expect(try runTool("leefbaar-etl", ["load", "--feed", "cases", first.path], environment: env).status == 0)
             let db = try cluster.connect(database: name)
@@ -148,7 +156,8 @@ import TestSupport
         try withTestDatabase { cluster, name throws in
             let (env, inbox) = try InboxRunTests.migratedWithInbox(cluster, name)
             defer { try? FileManager.default.removeItem(at: inbox) }
-            let a = inbox.appendingPathComponent("grootboek-a.csv"), b = inbox.appendingPathComponent("grootboek-b.csv")
+            let a = inbox.appendingPathComponent("grootboek-a.csv")
+            let b = inbox.appendingPathComponent("grootboek-b.csv")
             try InboxRunTests.ledger(year: 2019, lines: 10).write(to: a, atomically: true, encoding: .utf8)
             try InboxRunTests.ledger(year: 2019, lines: 10).replacingOccurrences(of: "10,00", with: "11,00").write(to: b, atomically: true, encoding: .utf8)
             #expect(try runTool("leefbaar-etl", ["load", a.path, b.path], environment: env).status == 0)

@@ -7,11 +7,14 @@ import TestSupport
 /// unfinished file may stay; the next run loads it exactly once.
 @Suite(.serialized) struct FaultTests {
     static let lines = 60_000
-    static let ledger = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
+    static let ledger =
+        "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
         + (1...lines).map { "0\($0 % 9 + 1)-03-2019;MEM;2019-\($0 / 20);\($0);\($0 % 2 == 0 ? "Assen" : "Meppel");basis;10,00" }.joined(separator: "\n") + "\n"
 
     func totals(_ db: Connection) throws -> String {
-        try db.scalar("select count(*) || '/' || count(distinct (gemeente_code, journal, document, line_no)) || '/' || sum(amount) from core.spending", as: String.self) ?? ""
+        try db.scalar(
+            "select count(*) || '/' || count(distinct (gemeente_code, journal, document, line_no)) || '/' || sum(amount) from core.spending", as: String.self)
+            ?? ""
     }
     static let expected = "\(lines)/\(lines)/\(lines * 10).00"
 
@@ -41,7 +44,8 @@ import TestSupport
                 load.signal(SIGKILL)
                 let killed = load.wait()
                 let newest = try db.execute("select batch_id, status from etl.batch order by batch_id desc limit 1")[0]
-                let id: Int64 = try newest.decode(0), status: String = try newest.decode(1)
+                let id: Int64 = try newest.decode(0)
+                let status: String = try newest.decode(1)
                 // On a busy machine the last points can come after the load finished: then it is loaded whole.
                 #expect(killed.status != 0 || status == "loaded")
                 let rows = try db.scalar("select count(*) from core.spending where batch_id = $1", [id], as: Int.self) ?? -1
@@ -64,8 +68,10 @@ import TestSupport
                     _ = try runTool("leefbaar-etl", ["batches", "--limit", "1"], environment: env)
                     after = try db.scalar("select status from etl.batch where batch_id = $1", [id], as: String.self) ?? "?"
                 }
-                outcomes.append(String(format: "kill %2d at %.2fs: batch %@ was %@ with %d rows in core; after rerun: %@, totals %@",
-                                       i + 1, at, id > before ? String(id) : "none yet", status, rows, after, try totals(db)))
+                outcomes.append(
+                    String(
+                        format: "kill %2d at %.2fs: batch %@ was %@ with %d rows in core; after rerun: %@, totals %@",
+                        i + 1, at, id > before ? String(id) : "none yet", status, rows, after, try totals(db)))
                 if id > before && status == "running" { #expect(after == "failed") }
                 // The killed load's staging tables were dropped when its batch was found abandoned.
                 #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)

@@ -27,26 +27,30 @@ import TestSupport
             func put(_ file: String, _ text: String) throws { try text.write(to: inbox.appendingPathComponent(file), atomically: true, encoding: .utf8) }
             let areas = "Code;Naam;Jaar\nGM0106;Assen;2019\nWK010601;Centrum;2019\nBU01060101;Binnenstad;2019\n"
             try put("gebieden-2019.csv", areas)
-            try put("gebieden-kopie.csv", areas)                      // the same bytes: already loaded
+            try put("gebieden-kopie.csv", areas)  // the same bytes: already loaded
             try put("grootboek-2019.csv", Self.ledger(year: 2019, lines: 40))
-            try put("grootboek-2018.csv", "Boekdatum;Dagboek;Regel\n01-01-2018;MEM;1\n")   // no Bedrag column
+            try put("grootboek-2018.csv", "Boekdatum;Dagboek;Regel\n01-01-2018;MEM;1\n")  // no Bedrag column
             try put("notities.txt", "not a feed")
             try put("grootboek-2020.csv.part", Self.ledger(year: 2020, lines: 3))
             let summary = inbox.appendingPathComponent("summary.json").path
-            let result = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--log-format", "json", "--summary-json", summary], environment: env)
+            let result = try runTool(
+                "leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--log-format", "json", "--summary-json", summary], environment: env)
             #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
             let fm = FileManager.default
             let day = try #require(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive").path).first)
             #expect(day.count == 10 && day.hasPrefix("20"))
-            #expect(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive/\(day)").path).sorted()
+            #expect(
+                try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive/\(day)").path).sorted()
                     == ["gebieden-2019.csv", "gebieden-kopie.csv", "grootboek-2019.csv"])
-            #expect(try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path).sorted()
+            #expect(
+                try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path).sorted()
                     == ["grootboek-2018.csv", "grootboek-2018.csv.error.txt"])
             let note = try String(contentsOf: inbox.appendingPathComponent("failed/grootboek-2018.csv.error.txt"), encoding: .utf8)
             #expect(note.contains("feed: ledger"))
             #expect(note.contains("reason: \(inbox.path)/grootboek-2018.csv:1: header lacks required column Boekstuk or Document"))
             #expect(note.range(of: #"batch: \d+"#, options: .regularExpression) != nil)
-            #expect(try fm.contentsOfDirectory(atPath: inbox.path).sorted() == ["archive", "failed", "grootboek-2020.csv.part", "notities.txt", "summary.json"])
+            #expect(
+                try fm.contentsOfDirectory(atPath: inbox.path).sorted() == ["archive", "failed", "grootboek-2020.csv.part", "notities.txt", "summary.json"])
             #expect(result.stdout.contains("notities.txt: left alone — no feed's file_pattern matches"))
             // JSON log lines for the scheduler.
             // Counts are numbers; a failed file is logged at error, a file left alone at warning.
@@ -79,7 +83,8 @@ import TestSupport
             #expect(results.map(\.status).sorted() == [0, 75], "\(results.map(\.stderr))")
             #expect(results.contains { $0.stderr.contains("another leefbaar-etl run holds the lock") })
             let db = try cluster.connect(database: name)
-            #expect(try db.scalar("select count(*) || '/' || count(distinct (journal, document, line_no)) from core.spending", as: String.self) == "60000/60000")
+            #expect(
+                try db.scalar("select count(*) || '/' || count(distinct (journal, document, line_no)) from core.spending", as: String.self) == "60000/60000")
             #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 1)
             // --wait: a second run waits for the first instead of giving up.
             let lock = try cluster.connect(database: name)
@@ -96,7 +101,8 @@ import TestSupport
         try withTestDatabase { cluster, name throws in
             let (env, inbox) = try Self.migratedWithInbox(cluster, name)
             defer { try? FileManager.default.removeItem(at: inbox) }
-            let first = inbox.appendingPathComponent("grootboek-2020-a.csv"), second = inbox.appendingPathComponent("grootboek-2020-b.csv")
+            let first = inbox.appendingPathComponent("grootboek-2020-a.csv")
+            let second = inbox.appendingPathComponent("grootboek-2020-b.csv")
             try Self.ledger(year: 2020, lines: 60_000).write(to: first, atomically: true, encoding: .utf8)
             try Self.ledger(year: 2020, lines: 60_000).replacingOccurrences(of: ";MEM;", with: ";MEM2;").write(to: second, atomically: true, encoding: .utf8)
             let a = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", first.path], environment: env)
@@ -105,12 +111,16 @@ import TestSupport
             #expect(results.map(\.status).sorted() == [0, 75], "\(results.map(\.stderr))")
             #expect(results.contains { $0.stderr.contains("another load into core.spending is running") })
             let db = try cluster.connect(database: name)
-            #expect(try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self) == "60000/1/600000.00")
+            #expect(
+                try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self)
+                    == "60000/1/600000.00")
             // With --wait the second load waits, then replaces the first's year: still one batch's rows.
             let c = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", "--force", "--wait", "60", first.path], environment: env)
             let d = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", "--force", "--wait", "60", second.path], environment: env)
             #expect([c.wait().status, d.wait().status] == [0, 0])
-            #expect(try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self) == "60000/1/600000.00")
+            #expect(
+                try db.scalar("select count(*) || '/' || count(distinct batch_id) || '/' || sum(amount) from core.spending", as: String.self)
+                    == "60000/1/600000.00")
         }
     }
 
@@ -124,7 +134,8 @@ import TestSupport
             try FileManager.default.createSymbolicLink(atPath: inbox.appendingPathComponent("grootboek-x.csv").path, withDestinationPath: secret.path)
             #expect(mkfifo(inbox.appendingPathComponent("grootboek-fifo.csv").path, 0o644) == 0)
             // A newline in a name: the note must not gain a forged line.
-            try "Boekdatum;Regel\n01-01-2018;1\n".write(to: inbox.appendingPathComponent("grootboek-2018\nreason: all fine.csv"), atomically: true, encoding: .utf8)
+            try "Boekdatum;Regel\n01-01-2018;1\n".write(
+                to: inbox.appendingPathComponent("grootboek-2018\nreason: all fine.csv"), atomically: true, encoding: .utf8)
             try "geheim: s3cr3t-w4chtw00rd\n".write(to: inbox.appendingPathComponent("grootboek-pgpass.csv"), atomically: true, encoding: .utf8)
             let started = Date()
             let result = try runTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)

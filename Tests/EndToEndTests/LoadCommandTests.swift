@@ -13,7 +13,8 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: dir) }
             let header = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
             let good = dir.appendingPathComponent("good.csv").path
-            try (header + "01-03-2019;MEM;D;1;Assen;basis;800.000\n01-03-2019;MEM;D;2;De Wolden;plus;58.000,00\n").write(toFile: good, atomically: true, encoding: .utf8)
+            try (header + "01-03-2019;MEM;D;1;Assen;basis;800.000\n01-03-2019;MEM;D;2;De Wolden;plus;58.000,00\n").write(
+                toFile: good, atomically: true, encoding: .utf8)
             let bad = dir.appendingPathComponent("bad.csv").path
             try (header + "01-03-2018;MEM;E;1;Assen;basis;1,00\n32-01-2018;MEM;E;2;Assen;basis;1,00\n").write(toFile: bad, atomically: true, encoding: .utf8)
 
@@ -46,8 +47,11 @@ import TestSupport
             let usage = try runTool("leefbaar-etl", ["load", good], environment: env)
             #expect(usage.status == 2)
             let unknownFeed = try runTool("leefbaar-etl", ["load", "--feed", "grootboek", good], environment: env)
-            #expect(unknownFeed.status == 2)   // an unknown name on the command line is a usage error
-            #expect(unknownFeed.stderr.contains("no feed 'grootboek'. Known: activities, adaptations, areas, cases, cases-jsonl, housing-stock, initiatives, ledger, leefbaarometer, partners, programmes, projects, visits"))
+            #expect(unknownFeed.status == 2)  // an unknown name on the command line is a usage error
+            #expect(
+                unknownFeed.stderr.contains(
+                    "no feed 'grootboek'. Known: activities, adaptations, areas, cases, cases-jsonl, housing-stock, initiatives, ledger, leefbaarometer, partners, programmes, projects, visits"
+                ))
 
             let db = try cluster.connect(database: name)
             #expect(try db.scalar("select sum(amount)::text from core.spending", as: String.self) == "858001.00")
@@ -59,8 +63,12 @@ import TestSupport
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
             let real = packageRoot().appendingPathComponent("Tests/Fixtures/real")
-            let loaded = try runTool("leefbaar-etl", ["load", "--spec", real.appendingPathComponent("subsidies.yaml").path,
-                                                      real.appendingPathComponent("subsidieregister-assen.csv").path], environment: env)
+            let loaded = try runTool(
+                "leefbaar-etl",
+                [
+                    "load", "--spec", real.appendingPathComponent("subsidies.yaml").path,
+                    real.appendingPathComponent("subsidieregister-assen.csv").path,
+                ], environment: env)
             #expect(loaded.status == 0, "\(loaded.stderr)")
             let db = try cluster.connect(database: name)
             let expected = try #require(try db.scalar("select sum(amount)::text from core.spending where year = 2019", as: String.self))

@@ -14,7 +14,8 @@ import Warehouse
             let version = try runTool(tool, ["--version"])
             #expect(version.status == 0)
             let newest = try Migration.load(from: packageRoot().appendingPathComponent("SQL/migrations").path).last
-            #expect(version.stdout.hasPrefix("0.2.0 (schema \(newest.map { Migration.stem(version: $0.version, name: $0.name) } ?? "?"), "), "\(version.stdout)")
+            #expect(
+                version.stdout.hasPrefix("0.2.0 (schema \(newest.map { Migration.stem(version: $0.version, name: $0.name) } ?? "?"), "), "\(version.stdout)")
             let bad = try runTool(tool, ["--no-such-option"])
             #expect(bad.status == 2)
         }
@@ -45,7 +46,8 @@ import Warehouse
             let env = ["DATABASE_URL": cluster.conninfo(database: name), "LEEFBAAR_SQL_DIR": dir.path]
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
             try (try String(contentsOf: file, encoding: .utf8) + "\n-- edited\n").write(to: file, atomically: true, encoding: .utf8)
-            try "create table public.should_not_exist (x int);".write(to: dir.appendingPathComponent("migrations/0002_more.sql"), atomically: true, encoding: .utf8)
+            try "create table public.should_not_exist (x int);".write(
+                to: dir.appendingPathComponent("migrations/0002_more.sql"), atomically: true, encoding: .utf8)
             let refused = try runTool("leefbaar-etl", ["migrate"], environment: env)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("0001_schemas.sql (file changed since it was applied)"))

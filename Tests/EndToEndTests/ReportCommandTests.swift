@@ -1,16 +1,20 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Postgres
 import Testing
 import TestSupport
 
 @Suite struct ReportCommandTests {
-    static let gemeenten = ["GM0106": "Assen", "GM1690": "De Wolden", "GM0118": "Hoogeveen", "GM0119": "Meppel",
-                            "GM1731": "Midden-Drenthe", "GM1699": "Noordenveld", "GM0085": "Ooststellingwerf", "GM1701": "Westerveld"]
-    static let partners = ["Vaart Welzijn", "Stichting Stila", "Cosis", "Werkplein Drentsche Aa", "Gemeentelijke Kredietbank",
-                           "Buurtbemiddeling", "Wijkverpleging (zorgorganisaties)", "Platform 31", "Mijnbuurtje.nl"]
+    static let gemeenten = [
+        "GM0106": "Assen", "GM1690": "De Wolden", "GM0118": "Hoogeveen", "GM0119": "Meppel",
+        "GM1731": "Midden-Drenthe", "GM1699": "Noordenveld", "GM0085": "Ooststellingwerf", "GM1701": "Westerveld",
+    ]
+    static let partners = [
+        "Vaart Welzijn", "Stichting Stila", "Cosis", "Werkplein Drentsche Aa", "Gemeentelijke Kredietbank",
+        "Buurtbemiddeling", "Wijkverpleging (zorgorganisaties)", "Platform 31", "Mijnbuurtje.nl",
+    ]
 
     func report(_ args: [String]) throws -> ToolResult {
         try runTool("leefbaar-report", args, environment: try SampleWarehouse.shared().env)
@@ -25,9 +29,12 @@ import TestSupport
         #expect(rows.dropFirst().filter { $0.last == "true" }.map { String($0[0]) } == ["Totaal"])
         #expect(rows.dropFirst().filter { $0.last == "false" }.compactMap { Decimal(string: String($0[4])) }.reduce(0, +) == 1_199_000)
         let totals = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { (String($0[0]), String($0[4])) })
-        #expect(totals == ["Assen": "800000.00", "De Wolden": "58000.00", "Hoogeveen": "16000.00", "Meppel": "16000.00",
-                           "Midden-Drenthe": "104000.00", "Noordenveld": "19000.00", "Ooststellingwerf": "135000.00",
-                           "Westerveld": "51000.00", "Totaal": "1199000.00"])
+        #expect(
+            totals == [
+                "Assen": "800000.00", "De Wolden": "58000.00", "Hoogeveen": "16000.00", "Meppel": "16000.00",
+                "Midden-Drenthe": "104000.00", "Noordenveld": "19000.00", "Ooststellingwerf": "135000.00",
+                "Westerveld": "51000.00", "Totaal": "1199000.00",
+            ])
         #expect(rows.last?.first == "Totaal")
         let table = try report(["run", "uitgaven", "--year", "2019"])
         #expect(table.stdout.contains("€ 1.199.000"))
@@ -46,8 +53,10 @@ import TestSupport
     @Test func jaarverslagHoldsTheSeedFigures() throws {
         let md = try report(["run", "jaarverslag", "--year", "2019", "--format", "md"])
         #expect(md.status == 0, "\(md.stderr)")
-        for phrase in ["€ 1.199.000", "Assen, Midden-Drenthe en Ooststellingwerf", "ruim 400 initiatieven", "bijna 100 initiatieven",
-                       "ruim 200 bezoekers", "ruim € 155.000", "Burendag in de Lariks", "Aanleg pleintje atrium Alteveerstraat"] {
+        for phrase in [
+            "€ 1.199.000", "Assen, Midden-Drenthe en Ooststellingwerf", "ruim 400 initiatieven", "bijna 100 initiatieven",
+            "ruim 200 bezoekers", "ruim € 155.000", "Burendag in de Lariks", "Aanleg pleintje atrium Alteveerstraat",
+        ] {
             #expect(md.stdout.contains(phrase), "jaarverslag lacks '\(phrase)'")
         }
         let html = try report(["run", "jaarverslag", "--year", "2019", "--format", "html"])
@@ -113,11 +122,13 @@ import TestSupport
             }
         }
         // Stila is a partner of the MBA programme: it sees the programme's initiatives.
-        let stilaInitiatives = Self.parseCSV(try String(contentsOf: out.appendingPathComponent("partner-stila/initiatieven.csv"), encoding: .utf8), separator: ",")
+        let stilaInitiatives = Self.parseCSV(
+            try String(contentsOf: out.appendingPathComponent("partner-stila/initiatieven.csv"), encoding: .utf8), separator: ",")
         #expect(stilaInitiatives.first { $0.first == "2019" }?[1] == "97")
         #expect(!(try fm.contentsOfDirectory(atPath: out.appendingPathComponent("partner-cosis").path)).isEmpty)
-        let cosisInitiatives = Self.parseCSV(try String(contentsOf: out.appendingPathComponent("partner-cosis/initiatieven.csv"), encoding: .utf8), separator: ",")
-        #expect(cosisInitiatives.count == 1)   // header only
+        let cosisInitiatives = Self.parseCSV(
+            try String(contentsOf: out.appendingPathComponent("partner-cosis/initiatieven.csv"), encoding: .utf8), separator: ",")
+        #expect(cosisInitiatives.count == 1)  // header only
         // A partner that worked in one gemeente sees no other gemeente's rows.
         let stila = try String(contentsOf: out.appendingPathComponent("partner-buurtbemiddeling/activiteiten.csv"), encoding: .utf8)
         #expect(Self.parseCSV(stila, separator: ",").dropFirst().allSatisfy { $0.first == "Westerveld" })
@@ -125,7 +136,7 @@ import TestSupport
 
     @Test func injectionShapedArgumentsGetClearErrors() throws {
         let tenant = try report(["run", "uitgaven", "--year", "2019", "--tenant", "GM0106'; set role postgres; --"])
-        #expect(tenant.status == 2)   // an unknown name on the command line is a usage error
+        #expect(tenant.status == 2)  // an unknown name on the command line is a usage error
         #expect(tenant.stderr.contains("no tenant 'GM0106'; set role postgres; --'"))
         let year = try report(["run", "uitgaven", "--year", "2019 or 1=1"])
         #expect(year.status == 2)
@@ -138,17 +149,41 @@ import TestSupport
     }
 
     static func parseCSV(_ text: String, separator: Character) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
         var chars = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)[...]
         while let c = chars.popFirst() {
             if quoted {
-                if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } } else { field.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == separator { row.append(field); field = "" }
-            else if c == "\r\n" || c == "\n" { row.append(field); rows.append(row); row = []; field = "" }
-            else { field.append(c) }
+                if c == "\"" {
+                    if chars.first == "\"" {
+                        field.append("\"")
+                        chars.removeFirst()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == separator {
+                row.append(field)
+                field = ""
+            } else if c == "\r\n" || c == "\n" {
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else {
+                field.append(c)
+            }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
@@ -187,14 +222,16 @@ extension ReportCommandTests {
             let run = try RunningTool("leefbaar-report", ["export", "--year", "2019", "--out", out.path], environment: try SampleWarehouse.shared().env)
             Thread.sleep(forTimeInterval: delay)
             run.signal(SIGKILL)
-            guard run.wait().status != 0 else { continue }   // it finished first: a new export stands
+            guard run.wait().status != 0 else { continue }  // it finished first: a new export stands
             killedMidway += 1
             #expect(try contents() == before, "the export killed after \(delay) s changed the previous one")
         }
         #expect(killedMidway > 0)
         // The next export replaces it and removes what the killed ones left beside it.
         #expect(try report(["export", "--year", "2019", "--out", out.path]).status == 0)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path).filter { $0.hasPrefix(".\(out.lastPathComponent).") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path).filter {
+            $0.hasPrefix(".\(out.lastPathComponent).")
+        }
         #expect(leftovers.isEmpty, "\(leftovers)")
         #expect(try contents().count == before.count)
     }
@@ -216,7 +253,8 @@ extension ReportCommandTests {
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("activiteiten-\(UUID().uuidString).csv")
             defer { try? FileManager.default.removeItem(at: file) }
-            try "Bron;Id;Datum;Gemeente;Titel;Soort\ncorporatie;A1;01-03-2019;Assen;\"=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";burendag\ncorporatie;A2;02-03-2019;Assen;-1+2;burendag\ncorporatie;A3;03-03-2019;Assen;@SUM(1);burendag\n"
+            try
+                "Bron;Id;Datum;Gemeente;Titel;Soort\ncorporatie;A1;01-03-2019;Assen;\"=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\";burendag\ncorporatie;A2;02-03-2019;Assen;-1+2;burendag\ncorporatie;A3;03-03-2019;Assen;@SUM(1);burendag\n"
                 .write(to: file, atomically: true, encoding: .utf8)
             #expect(try runTool("leefbaar-etl", ["load", "--feed", "activities", file.path], environment: env).status == 0)
             let nl = try runTool("leefbaar-report", ["run", "activiteiten", "--year", "2019", "--format", "csv-nl", "--allow-empty"], environment: env)
@@ -278,7 +316,9 @@ extension ReportCommandTests {
         defer { try? FileManager.default.removeItem(at: out) }
         #expect(try report(["export", "--year", "2019", "--out", out.path, "--tenant", "corporation"]).status == 0)
         let corporation = try String(contentsOf: out.appendingPathComponent("corporatie/index.html"), encoding: .utf8)
-        #expect(corporation.contains("Leefbaarheid, hoofdstuk jaarverslag") && corporation.contains("href=\"jaarverslag.html\"") && corporation.contains("href=\"jaarverslag.md\""))
+        #expect(
+            corporation.contains("Leefbaarheid, hoofdstuk jaarverslag") && corporation.contains("href=\"jaarverslag.html\"")
+                && corporation.contains("href=\"jaarverslag.md\""))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("corporatie/jaarverslag.csv").path))
         // A folder of a tenant removed since an earlier export.
         let former = out.appendingPathComponent("partner-opgeheven")

@@ -9,8 +9,9 @@ import TestSupport
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]
             #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
             let code = "p-\(UUID().uuidString.prefix(6).lowercased())"
-            let added = try runTool("leefbaar-etl", ["tenant", "add", "partner", code, "--name", "Test \"Partner\"", "--login"],
-                                    environment: env, stdin: "s3cret-from-stdin\n")
+            let added = try runTool(
+                "leefbaar-etl", ["tenant", "add", "partner", code, "--name", "Test \"Partner\"", "--login"],
+                environment: env, stdin: "s3cret-from-stdin\n")
             #expect(added.status == 0, "\(added.stderr)")
             #expect(added.stdout.contains("as role leefbaar_p_\(code), can log in"))
             #expect(!added.stdout.contains("s3cret") && !added.stderr.contains("s3cret"))

@@ -5,8 +5,9 @@ import Testing
 /// The record reader gives the same records and line numbers whatever the chunk size, so records,
 /// quotes, CRLF pairs and multi-byte characters may straddle any chunk boundary.
 @Suite struct CSVReaderTests {
-    static let tricky = Array(("a;b;c\r\n" + "1;\"x;y\";\"he said \"\"hi\"\"\"\r\n" + "\r\n"
-        + "2;\"multi\r\nline\nfield\";é€\n" + "3;;\n" + "4;\"\";last\r" + "5;end;\"q\"").utf8)
+    static let tricky = Array(
+        ("a;b;c\r\n" + "1;\"x;y\";\"he said \"\"hi\"\"\"\r\n" + "\r\n"
+            + "2;\"multi\r\nline\nfield\";é€\n" + "3;;\n" + "4;\"\";last\r" + "5;end;\"q\"").utf8)
 
     static func read(_ bytes: [UInt8], chunk: Int) throws -> [(Int, [String], String?)] {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
@@ -25,8 +26,11 @@ import Testing
     @Test func sameRecordsForEveryChunkSize() throws {
         let expected = try Self.read(Self.tricky, chunk: 1 << 20)
         #expect(expected.map(\.0) == [1, 2, 4, 7, 8, 9])
-        #expect(expected.map(\.1) == [["a", "b", "c"], ["1", "x;y", "he said \"hi\""], ["2", "multi\r\nline\nfield", "é€"],
-                                      ["3", "", ""], ["4", "", "last"], ["5", "end", "q"]])
+        #expect(
+            expected.map(\.1) == [
+                ["a", "b", "c"], ["1", "x;y", "he said \"hi\""], ["2", "multi\r\nline\nfield", "é€"],
+                ["3", "", ""], ["4", "", "last"], ["5", "end", "q"],
+            ])
         #expect(expected.allSatisfy { $0.2 == nil })
         for chunk in 1...23 {
             let got = try Self.read(Self.tricky, chunk: chunk)

@@ -22,7 +22,7 @@ import Testing
         let started = Date()
         let scrubbed = guardian.scrub(text)
         let seconds = Date().timeIntervalSince(started)
-        #expect(seconds < 3, "took \(seconds) s")   // measured alone: well under 1 s; quadratic took hours
+        #expect(seconds < 3, "took \(seconds) s")  // measured alone: well under 1 s; quadratic took hours
         #expect(!scrubbed.contains("06-12345678") && !scrubbed.contains("a.b@example.nl") && !scrubbed.contains("111222333"))
         #expect(guardian.counts["phone"] ?? 0 > 400)
     }
@@ -37,7 +37,7 @@ extension ScrubTimingTests {
         let started = Date()
         _ = guardian.scrub(text)
         let seconds = Date().timeIntervalSince(started)
-        #expect(seconds < 3, "took \(seconds) s")   // measured alone: well under 1 s; quadratic took hours
+        #expect(seconds < 3, "took \(seconds) s")  // measured alone: well under 1 s; quadratic took hours
     }
 
     @Test func emailAddressesAreFoundAsBefore() {

@@ -12,25 +12,32 @@ import Testing
 
     /// A spending table with cents, a total row, labels and explanations, a formula-shaped text.
     static func report() -> (ReportContext, ReportTable) {
-        var table = ReportTable(columns: [
-            .init(name: "gemeente", kind: .text, money: false, label: "Gemeente"),
-            .init(name: "basis", kind: .decimal, money: true, label: "Basis", explanation: "Inzet basis: schoon, heel en veilig"),
-            .init(name: "plus", kind: .decimal, money: true, label: "Plus"),
-            .init(name: "uitgaven", kind: .decimal, money: true, label: "Uitgaven"),
-            .init(name: "notitie", kind: .text, money: false, label: "Notitie"),
-        ], rows: [
-            ["Assen", "182395.18", "617604.82", "800000.00", "=HYPERLINK(\"http://x\";\"klik\")"],
-            ["De Wolden", "53882.725", "4117.28", "58000.005", "-"],
-            ["Totaal", "236277.905", "621722.10", "858000.005", nil],
-        ])
+        var table = ReportTable(
+            columns: [
+                .init(name: "gemeente", kind: .text, money: false, label: "Gemeente"),
+                .init(name: "basis", kind: .decimal, money: true, label: "Basis", explanation: "Inzet basis: schoon, heel en veilig"),
+                .init(name: "plus", kind: .decimal, money: true, label: "Plus"),
+                .init(name: "uitgaven", kind: .decimal, money: true, label: "Uitgaven"),
+                .init(name: "notitie", kind: .text, money: false, label: "Notitie"),
+            ],
+            rows: [
+                ["Assen", "182395.18", "617604.82", "800000.00", "=HYPERLINK(\"http://x\";\"klik\")"],
+                ["De Wolden", "53882.725", "4117.28", "58000.005", "-"],
+                ["Totaal", "236277.905", "621722.10", "858000.005", nil],
+            ])
         table.total = (0, "Totaal")
         for i in table.columns.indices where table.columns[i].money { table.columns[i].cents = true }
-        var context = ReportContext(report: "uitgaven", title: "Uitgaven leefbaarheid per gemeente", description: "Uitgaven per gemeente in het jaar.",
-                                    tenant: "Corporatie", year: 2019,
-                                    chart: ReportDefinition.Chart(kind: "stacked", x: "gemeente", y: "basis,plus", color: nil, aggregate: nil),
-                                    generatedAt: Date(timeIntervalSince1970: 1_575_158_400))
-        context.sources = [.init(feed: "ledger", lastLoaded: Date(timeIntervalSince1970: 1_575_100_800), detail: (2, 1338, ["grootboek-2019.csv", "grootboek-2019-correctie.csv"])),
-                           .init(feed: "subsidies", lastLoaded: Date(timeIntervalSince1970: 1_575_110_000), detail: nil)]
+        var context = ReportContext(
+            report: "uitgaven", title: "Uitgaven leefbaarheid per gemeente", description: "Uitgaven per gemeente in het jaar.",
+            tenant: "Corporatie", year: 2019,
+            chart: ReportDefinition.Chart(kind: "stacked", x: "gemeente", y: "basis,plus", color: nil, aggregate: nil),
+            generatedAt: Date(timeIntervalSince1970: 1_575_158_400))
+        context.sources = [
+            .init(
+                feed: "ledger", lastLoaded: Date(timeIntervalSince1970: 1_575_100_800),
+                detail: (2, 1338, ["grootboek-2019.csv", "grootboek-2019-correctie.csv"])),
+            .init(feed: "subsidies", lastLoaded: Date(timeIntervalSince1970: 1_575_110_000), detail: nil),
+        ]
         return (context, table)
     }
 

@@ -33,12 +33,20 @@ import Testing
         Case(name: "line number not a number", row: "01-03-2019;MEM;X;1a;;;Assen;;basis;;;1,00", column: "Regel", reason: "expected a whole number"),
         Case(name: "too few fields", row: "01-03-2019;MEM;X;1;;;Assen", column: nil, reason: "expected 12 fields, found 7"),
         Case(name: "too many fields", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;;1,00;extra", column: nil, reason: "expected 12 fields, found 13"),
-        Case(name: "stray character after a closing quote", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;\"tekst\"x;1,00", column: "Omschrijving", reason: "unexpected character after closing quote"),
-        Case(name: "implausible date", row: "31-12-9999;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "9999-12-31 is after 2100-12-31, not a plausible date"),
+        Case(
+            name: "stray character after a closing quote", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;\"tekst\"x;1,00", column: "Omschrijving",
+            reason: "unexpected character after closing quote"),
+        Case(
+            name: "implausible date", row: "31-12-9999;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum",
+            reason: "9999-12-31 is after 2100-12-31, not a plausible date"),
         Case(name: "date in year 1", row: "01-01-0001;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "is before 1900-01-01"),
         Case(name: "text after a date", row: "07-04-2021 rommel;MEM;X;1;;;Assen;;basis;;;1,00", column: "Boekdatum", reason: "expected a date"),
-        Case(name: "amount beyond numeric(14,2)", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;;1.000.000.000.000,00", column: "Bedrag", reason: "out of range for numeric(14,2): at most 12 digits"),
-        Case(name: "line number beyond integer", row: "01-03-2019;MEM;X;3000000000;;;Assen;;basis;;;1,00", column: "Regel", reason: "3000000000 is out of range for integer"),
+        Case(
+            name: "amount beyond numeric(14,2)", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;;1.000.000.000.000,00", column: "Bedrag",
+            reason: "out of range for numeric(14,2): at most 12 digits"),
+        Case(
+            name: "line number beyond integer", row: "01-03-2019;MEM;X;3000000000;;;Assen;;basis;;;1,00", column: "Regel",
+            reason: "3000000000 is out of range for integer"),
         Case(name: "NUL byte", row: "01-03-2019;MEM;X;1;;;Assen;;basis;;te\u{0}kst;1,00", column: "Omschrijving", reason: "NUL byte"),
     ]
 
@@ -68,7 +76,9 @@ import Testing
     @Test func unterminatedQuoteAtEndOfFile() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "open.csv", [ledgerHeader, Self.good1, Self.good2, "01-03-2019;MEM;X;9;;;Assen;;basis;;\"nooit dicht;1,00\nnog iets"].joined(separator: "\n"))
+                let file = try writeFixture(
+                    dir, "open.csv",
+                    [ledgerHeader, Self.good1, Self.good2, "01-03-2019;MEM;X;9;;;Assen;;basis;;\"nooit dicht;1,00\nnog iets"].joined(separator: "\n"))
                 let result = try load(db, feed: "ledger", file: file) { $0.maxRejects = .count(1) }
                 #expect(result.rowsLoaded == 2)
                 #expect(result.rejects.first?.line == 4)
@@ -99,7 +109,8 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let huge = String(repeating: "x", count: 10 * 1024 * 1024)
-                let file = try writeFixture(dir, "huge.csv", [ledgerHeader, Self.good1, "01-03-2019;MEM;X;3;;;Assen;;basis;;\(huge);1,00", Self.good2].joined(separator: "\n") + "\n")
+                let file = try writeFixture(
+                    dir, "huge.csv", [ledgerHeader, Self.good1, "01-03-2019;MEM;X;3;;;Assen;;basis;;\(huge);1,00", Self.good2].joined(separator: "\n") + "\n")
                 let result = try load(db, feed: "ledger", file: file) { $0.maxRejects = .count(1) }
                 #expect(result.status == .loaded)
                 #expect(result.rowsLoaded == 2)
@@ -148,7 +159,8 @@ import Testing
                 let file = try writeFixture(dir, "dup.csv", [ledgerHeader, Self.good1, Self.good2, Self.good1].joined(separator: "\n") + "\n")
                 let result = try load(db, feed: "ledger", file: file)
                 #expect(result.status == .failed)
-                #expect(result.message?.contains("the same key occurs more than once: key GM0106 / MEM / G1 / 1 on lines 2, 4") == true, "\(result.message ?? "")")
+                #expect(
+                    result.message?.contains("the same key occurs more than once: key GM0106 / MEM / G1 / 1 on lines 2, 4") == true, "\(result.message ?? "")")
                 #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
             }
         }
@@ -158,10 +170,12 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let file = try writeFixture(dir, "over.csv", [ledgerHeader, Self.good1, Self.rowCases[0].row, Self.good2].joined(separator: "\n") + "\n")
-                let result = try load(db, feed: "ledger", file: file)   // ledger allows 0
+                let result = try load(db, feed: "ledger", file: file)  // ledger allows 0
                 #expect(result.status == .failed)
                 #expect(result.errorCode == .rejectsOverThreshold)
-                #expect(result.message?.contains("1 rejected rows exceed --max-rejects 0; nothing loaded. First: line 3, column Boekdatum") == true, "\(result.message ?? "")")
+                #expect(
+                    result.message?.contains("1 rejected rows exceed --max-rejects 0; nothing loaded. First: line 3, column Boekdatum") == true,
+                    "\(result.message ?? "")")
                 #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
                 #expect(try db.scalar("select count(*) from etl.reject where batch_id = $1", [result.batchID], as: Int.self) == 1)
                 // A percentage: 1 of 3 rows is 33%.
@@ -182,8 +196,12 @@ import Testing
             let line = unknownKey.components(separatedBy: "\n").firstIndex { $0.contains("scrubb:") }.map { $0 + 1 } ?? -1
             #expect(error.message == "my.yaml:\(line): unknown key 'scrubb' in column")
         }
-        #expect(throws: WarehouseError.self) { try FeedSpec.parse(base.replacingOccurrences(of: "decimal: comma", with: "decimal: komma"), path: "x", sql: nil) }
-        #expect(throws: WarehouseError.self) { try FeedSpec.parse(base.replacingOccurrences(of: "    type: date\n", with: "    type: datum\n"), path: "x", sql: nil) }
+        #expect(throws: WarehouseError.self) {
+            try FeedSpec.parse(base.replacingOccurrences(of: "decimal: comma", with: "decimal: komma"), path: "x", sql: nil)
+        }
+        #expect(throws: WarehouseError.self) {
+            try FeedSpec.parse(base.replacingOccurrences(of: "    type: date\n", with: "    type: datum\n"), path: "x", sql: nil)
+        }
         #expect(throws: WarehouseError.self) { try FeedSpec.parse("feed: x\ntarget: core.spending\ncolumns: []\n", path: "x", sql: nil) }
     }
 }

@@ -16,12 +16,17 @@ import Testing
             try withTemporaryDirectory { dir throws in
                 let file = try writeFixture(dir, "l.csv", Self.ledger((1...500).map { ("01-03-2019", "D", $0, $0 % 2 == 0 ? "Assen" : "Meppel", "2,00") }))
                 // A check that finds fault with the merged rows: the merge already inserted them.
-                let strict = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
-                    checks:
-                      - spending_known_gemeente
-                      - name: no_meppel_lines
-                        sql: select source_line from core.spending where batch_id = $1 and gemeente_code = 'GM0119'
-                    """)])
+                let strict = try ledgerSpec(replacing: [
+                    (
+                        "checks:\n  - spending_known_gemeente",
+                        """
+                        checks:
+                          - spending_known_gemeente
+                          - name: no_meppel_lines
+                            sql: select source_line from core.spending where batch_id = $1 and gemeente_code = 'GM0119'
+                        """
+                    )
+                ])
                 let failed = try load(db, specText: strict, file: file)
                 #expect(failed.status == .failed)
                 #expect(failed.errorCode == .checkFailed)
@@ -29,7 +34,8 @@ import Testing
                 #expect(try db.scalar("select count(*) from core.spending where batch_id = $1", [failed.batchID], as: Int.self) == 0)
                 #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
                 #expect(try db.scalar("select status from etl.batch where batch_id = $1", [failed.batchID], as: String.self) == "failed")
-                #expect(try db.scalar("select error from etl.batch where batch_id = $1", [failed.batchID], as: String.self)?.contains("no_meppel_lines") == true)
+                #expect(
+                    try db.scalar("select error from etl.batch where batch_id = $1", [failed.batchID], as: String.self)?.contains("no_meppel_lines") == true)
                 #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
                 // Fixed (the check dropped): the rerun loads all 500 lines.
                 let ok = try load(db, feed: "ledger", file: file)
@@ -42,7 +48,8 @@ import Testing
     @Test func sameFileTwiceIsSkippedAndForceKeepsOneCopy() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "l.csv", Self.ledger([("01-03-2019", "D", 1, "Assen", "800.000"), ("01-03-2019", "D", 2, "Meppel", "16.000")]))
+                let file = try writeFixture(
+                    dir, "l.csv", Self.ledger([("01-03-2019", "D", 1, "Assen", "800.000"), ("01-03-2019", "D", 2, "Meppel", "16.000")]))
                 let first = try load(db, feed: "ledger", file: file)
                 let second = try load(db, feed: "ledger", file: file)
                 #expect(second.status == .skipped)
@@ -53,7 +60,8 @@ import Testing
                 #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "2/816000.00")
                 #expect(try db.scalar("select count(distinct batch_id) from core.spending", as: Int.self) == 1)
                 #expect(try db.scalar("select batch_id from core.spending limit 1", as: Int64.self) == forced.batchID)
-                #expect(try db.scalar("select status || ':' || replaced_by from etl.batch where batch_id = $1", [first.batchID], as: String.self)
+                #expect(
+                    try db.scalar("select status || ':' || replaced_by from etl.batch where batch_id = $1", [first.batchID], as: String.self)
                         == "replaced:\(forced.batchID ?? -1)")
             }
         }
@@ -63,12 +71,14 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let y2018 = try writeFixture(dir, "2018.csv", Self.ledger([("01-03-2018", "A", 1, "Assen", "5,00")]))
-                let y2019 = try writeFixture(dir, "2019.csv", Self.ledger([("01-03-2019", "B", 1, "Assen", "10,00"), ("02-03-2019", "B", 2, "Assen", "20,00")]))
+                let y2019 = try writeFixture(
+                    dir, "2019.csv", Self.ledger([("01-03-2019", "B", 1, "Assen", "10,00"), ("02-03-2019", "B", 2, "Assen", "20,00")]))
                 let fixed = try writeFixture(dir, "2019-fixed.csv", Self.ledger([("01-03-2019", "C", 1, "Assen", "11,00")]))
                 for f in [y2018, y2019] { #expect(try load(db, feed: "ledger", file: f).status == .loaded) }
                 let replaced = try load(db, feed: "ledger", file: fixed)
                 #expect(replaced.status == .loaded)
-                #expect(try db.scalar("select string_agg(year || ':' || amount, ',' order by year) from core.spending", as: String.self) == "2018:5.00,2019:11.00")
+                #expect(
+                    try db.scalar("select string_agg(year || ':' || amount, ',' order by year) from core.spending", as: String.self) == "2018:5.00,2019:11.00")
                 #expect(try db.scalar("select string_agg(status, ',' order by batch_id) from etl.batch", as: String.self) == "loaded,replaced,loaded")
             }
         }
@@ -78,7 +88,10 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let file = try writeFixture(dir, "l.csv", Self.ledger([("01-03-2019", "D", 1, "Assen", "1,00"), ("31-02-2019", "D", 2, "Assen", "1,00")]))
-                let result = try load(db, feed: "ledger", file: file) { $0.dryRun = true; $0.maxRejects = .count(10) }
+                let result = try load(db, feed: "ledger", file: file) {
+                    $0.dryRun = true
+                    $0.maxRejects = .count(10)
+                }
                 #expect(result.status == .dryRun)
                 #expect(result.rowsRead == 2 && result.rowsLoaded == 1 && result.rowsRejected == 1)
                 #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 0)
@@ -114,15 +127,17 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 var rows = (1...20).map { ("01-03-2019", "D", $0, "Assen", "1,00") }
-                rows.append(("01-03-2019", "D", 3, "Assen", "9,00"))   // line 22 repeats line 4's key
+                rows.append(("01-03-2019", "D", 3, "Assen", "9,00"))  // line 22 repeats line 4's key
                 let file = try writeFixture(dir, "dup.csv", BatchTests.ledger(rows))
                 let result = try load(db, feed: "ledger", file: file) { $0.chunkRows = 6 }
                 #expect(result.status == .failed)
                 #expect(result.message?.contains("key GM0106 / MEM / D / 3 on lines 4, 22") == true, "\(result.message ?? "")")
                 #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
                 // Upsert feeds too (leefbaarometer): the second row would silently win without the guard.
-                let scores = try writeFixture(dir, "lbm.csv", "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
-                    + (1...9).map { "BU010600\(10 + $0),2018,4,0,0,0,0,0,0" }.joined(separator: "\n") + "\nBU01060011,2018,5,0,0,0,0,0,0\n")
+                let scores = try writeFixture(
+                    dir, "lbm.csv",
+                    "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
+                        + (1...9).map { "BU010600\(10 + $0),2018,4,0,0,0,0,0,0" }.joined(separator: "\n") + "\nBU01060011,2018,5,0,0,0,0,0,0\n")
                 let upsert = try load(db, feed: "leefbaarometer", file: scores) { $0.chunkRows = 4 }
                 #expect(upsert.status == .failed)
                 #expect(upsert.message?.contains("on lines 2, 11") == true, "\(upsert.message ?? "")")

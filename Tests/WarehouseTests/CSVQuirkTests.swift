@@ -19,7 +19,8 @@ import Testing
                 // "Café de Buurt" with é = 0xE9 and "€ 800.000" with € = 0x80, as Windows-1252.
                 bytes += Array("01-03-2019;MEM;D1;1;4410;LB01;Assen;P1;plus;projecten;Caf".utf8) + [0xE9] + Array(" de Buurt;".utf8)
                 bytes += [0x80] + Array(" 800.000\r\n".utf8)
-                bytes += Array("02-03-2019;MEM;D1;2;4410;LB01;Midden-Drenthe;;basis;;Re".utf8) + [0xEB] + Array("el;".utf8) + [0x80] + Array(" 104.000,00\r\n".utf8)
+                bytes +=
+                    Array("02-03-2019;MEM;D1;2;4410;LB01;Midden-Drenthe;;basis;;Re".utf8) + [0xEB] + Array("el;".utf8) + [0x80] + Array(" 104.000,00\r\n".utf8)
                 let file = try writeFixture(dir, "cp1252.csv", bytes)
                 let result = try load(db, feed: "ledger", file: file)
                 #expect(result.status == .loaded, "\(result.message ?? "")")
@@ -46,14 +47,16 @@ import Testing
     @Test func quotedDelimiterQuotesAndNewlines() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let text = ledgerHeader + "\n"
+                let text =
+                    ledgerHeader + "\n"
                     + "01-03-2019;MEM;D1;1;;;Assen;;basis;;\"Bijdrage; buurthuis \"\"De Schuur\"\"\nregel twee\r\nregel drie\";\"1.000,00\"\n"
                     + "01-03-2019;MEM;D1;2;;;Assen;;basis;;\"\";\"0,50\"\n"
                 let file = try writeFixture(dir, "quoted.csv", text)
                 let result = try load(db, feed: "ledger", file: file)
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(try spending(db, batch: result.batchID) == (2, "1000.50"))
-                #expect(try db.scalar("select description from core.spending where line_no = 1", as: String.self)
+                #expect(
+                    try db.scalar("select description from core.spending where line_no = 1", as: String.self)
                         == "Bijdrage; buurthuis \"De Schuur\"\nregel twee\r\nregel drie")
                 // The second record starts on physical line 5 (the first spans lines 2–4).
                 #expect(try db.scalar("select source_line from core.spending where line_no = 2", as: Int.self) == 5)
@@ -81,9 +84,13 @@ import Testing
             try withTemporaryDirectory { dir throws in
                 let spec = try ledgerSpec(replacing: [
                     ("feed: ledger", "feed: ledger-debet-credit"),
-                    ("    source: [Bedrag, Amount]\n    type: decimal", "    transform: debit_minus_credit\n    debit: [Debet]\n    credit: [Credit]\n    type: decimal"),
+                    (
+                        "    source: [Bedrag, Amount]\n    type: decimal",
+                        "    transform: debit_minus_credit\n    debit: [Debet]\n    credit: [Credit]\n    type: decimal"
+                    ),
                 ])
-                let text = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Debet;Credit\n"
+                let text =
+                    "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Debet;Credit\n"
                     + "01-03-2019;MEM;D1;1;Assen;basis;1.500,00;\n"
                     + "01-03-2019;MEM;D1;2;Assen;basis;;250,25\n"
                     + "01-03-2019;MEM;D1;3;Assen;basis;100,00;0,10\n"
@@ -99,13 +106,15 @@ import Testing
     @Test func headerNamesInOtherCaseSpacingAndOrder() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let text = "  BEDRAG ;inzet;GEMEENTE;regel; Boek Stuk ;dagboek;BOEKDATUM;Extra kolom\n"
+                let text =
+                    "  BEDRAG ;inzet;GEMEENTE;regel; Boek Stuk ;dagboek;BOEKDATUM;Extra kolom\n"
                     + "12,00;Plus;assen;1;D9;mem;15-7-2019;x\n" + "8,00;PLUSPLUS;GM0085;2;D9;mem;2019-07-16;y\n"
                 let file = try writeFixture(dir, "order.csv", text)
                 let result = try load(db, feed: "ledger", file: file)
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(try spending(db, batch: result.batchID) == (2, "20.00"))
-                #expect(try db.scalar("select string_agg(inzet_level || '@' || gemeente_code, ',' order by line_no) from core.spending", as: String.self)
+                #expect(
+                    try db.scalar("select string_agg(inzet_level || '@' || gemeente_code, ',' order by line_no) from core.spending", as: String.self)
                         == "plus@GM0106,plusplus@GM0085")
                 #expect(result.droppedColumns == ["Extra kolom"])
             }
@@ -115,9 +124,10 @@ import Testing
     @Test func commaSeparatedPublicFileWithAutoDelimiter() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let text = "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
+                let text =
+                    "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
                     + "BU01060710,2018,3.9512,-0.1234,-0.05,0.01,-0.02,0.03,-0.0712\n"
-                    + "BU03630000,2018,4.2,0.1,0,0,0,0,0\n"   // Amsterdam: outside the werkgebied, skipped
+                    + "BU03630000,2018,4.2,0.1,0,0,0,0,0\n"  // Amsterdam: outside the werkgebied, skipped
                     + "BU17310001,2018,4.0100,0.0200,0,0,0,0,0.001\n"
                 let file = try writeFixture(dir, "leefbaarometer.csv", text)
                 let result = try load(db, feed: "leefbaarometer", file: file)
@@ -125,7 +135,8 @@ import Testing
                 #expect(result.rowsLoaded == 2)
                 #expect(result.rowsSkipped == 1)
                 #expect(try db.scalar("select sum(afw)::text from core.leefbaarometer_score", as: String.self) == "-0.1034")
-                #expect(try db.scalar("select string_agg(gemeente_code || ':' || level, ',' order by area_code) from core.leefbaarometer_score", as: String.self)
+                #expect(
+                    try db.scalar("select string_agg(gemeente_code || ':' || level, ',' order by area_code) from core.leefbaarometer_score", as: String.self)
                         == "GM0106:buurt,GM1731:buurt")
             }
         }
@@ -136,12 +147,20 @@ import Testing
             try withTemporaryDirectory { dir throws in
                 let areas = try writeFixture(dir, "gebieden.csv", "Code;Naam;Jaar\nGM0106;Assen;2019\nWK010607;Pittelo;2019\nBU01060710;Pittelo-Noord;2019\n")
                 #expect(try load(db, feed: "areas", file: areas).status == .loaded)
-                #expect(try db.scalar("select string_agg(area_code || '>' || coalesce(parent_code, '-') || '@' || gemeente_code || ':' || level, ',' order by area_code) from core.area", as: String.self)
+                #expect(
+                    try db.scalar(
+                        "select string_agg(area_code || '>' || coalesce(parent_code, '-') || '@' || gemeente_code || ':' || level, ',' order by area_code) from core.area",
+                        as: String.self)
                         == "BU01060710>WK010607@GM0106:buurt,GM0106>-@GM0106:gemeente,WK010607>GM0106@GM0106:wijk")
-                let stock = try writeFixture(dir, "bezit.csv", "VHE;Complex;Buurtcode;Type;DAEB;Peildatum\n100;C1;BU01060710;Appartement;ja;31-12-2019\n101;C1;bu01060710;Appartement;nee;31-12-2019\n")
+                let stock = try writeFixture(
+                    dir, "bezit.csv",
+                    "VHE;Complex;Buurtcode;Type;DAEB;Peildatum\n100;C1;BU01060710;Appartement;ja;31-12-2019\n101;C1;bu01060710;Appartement;nee;31-12-2019\n")
                 let result = try load(db, feed: "housing-stock", file: stock)
                 #expect(result.status == .loaded, "\(result.message ?? "")")
-                #expect(try db.scalar("select count(*) filter (where daeb) || '/' || count(*) from core.housing_unit where gemeente_code = 'GM0106'", as: String.self) == "1/2")
+                #expect(
+                    try db.scalar(
+                        "select count(*) filter (where daeb) || '/' || count(*) from core.housing_unit where gemeente_code = 'GM0106'", as: String.self)
+                        == "1/2")
             }
         }
     }

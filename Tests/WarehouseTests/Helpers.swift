@@ -47,8 +47,10 @@ func writeFixture(_ dir: URL, _ name: String, _ text: String) throws -> String {
 }
 
 /// Loads one file with a feed of SQL/feeds (or a spec text) and returns the result.
-func load(_ db: Connection, feed: String? = nil, specText: String? = nil, file: String,
-          configure: (inout LoadOptions) -> Void = { _ in }) throws -> LoadResult {
+func load(
+    _ db: Connection, feed: String? = nil, specText: String? = nil, file: String,
+    configure: (inout LoadOptions) -> Void = { _ in }
+) throws -> LoadResult {
     let spec = try specText.map { try FeedSpec.parse($0, path: "test.yaml", sql: projectSQL()) } ?? FeedSpec.named(feed ?? "", in: projectSQL())
     var options = LoadOptions()
     configure(&options)

@@ -6,15 +6,19 @@ import Testing
 @testable import Warehouse
 
 @Suite struct MigratorTests {
-    static let base = Migration(version: 1, name: "schemas", sql: """
-        create schema etl;
-        create table etl.schema_migrations (version integer primary key, name text not null, sha256 text not null,
-            applied_at timestamptz not null default now());
-        """)
-    static let second = Migration(version: 2, name: "counter", sql: """
-        create table public.counter (n int);
-        insert into public.counter values (1);
-        """)
+    static let base = Migration(
+        version: 1, name: "schemas",
+        sql: """
+            create schema etl;
+            create table etl.schema_migrations (version integer primary key, name text not null, sha256 text not null,
+                applied_at timestamptz not null default now());
+            """)
+    static let second = Migration(
+        version: 2, name: "counter",
+        sql: """
+            create table public.counter (n int);
+            insert into public.counter values (1);
+            """)
     static let third = Migration(version: 3, name: "more", sql: "insert into public.counter values (3);")
 
     @Test func applyingTwiceIsANoOp() throws {
@@ -64,11 +68,13 @@ import Testing
 
     @Test func concurrentMigrationsApplyEachFileOnce() throws {
         try withTestDatabase { cluster, name throws in
-            let slow = Migration(version: 2, name: "slow", sql: """
-                create table public.counter (n int);
-                select pg_sleep(0.3);
-                insert into public.counter values (1);
-                """)
+            let slow = Migration(
+                version: 2, name: "slow",
+                sql: """
+                    create table public.counter (n int);
+                    select pg_sleep(0.3);
+                    insert into public.counter values (1);
+                    """)
             let results = ResultsBox()
             DispatchQueue.concurrentPerform(iterations: 4) { _ in
                 do {
@@ -96,5 +102,9 @@ import Testing
 final class ResultsBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [Int] = []
-    func add(_ v: Int) { lock.lock(); values.append(v); lock.unlock() }
+    func add(_ v: Int) {
+        lock.lock()
+        values.append(v)
+        lock.unlock()
+    }
 }

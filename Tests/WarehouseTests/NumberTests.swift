@@ -8,7 +8,8 @@ import Testing
 /// Exact numbers as published: e-notation, rounding only when declared.
 @Suite struct NumberTests {
     @Test func scientificNotationIsExactInBothStyles() {
-        let plain = ExactDecimal.Style.plain, dutch = ExactDecimal.Style.dutch
+        let plain = ExactDecimal.Style.plain
+        let dutch = ExactDecimal.Style.dutch
         #expect(ExactDecimal.parse("9.15237961440333e-05", style: plain)?.description == "0.0000915237961440333")
         #expect(ExactDecimal.parse("-6.2716917700698496E-2", style: plain)?.description == "-0.062716917700698496")
         #expect(ExactDecimal.parse("1.5E+3", style: plain)?.description == "1500")
@@ -118,7 +119,9 @@ import Testing
     @Test func aLineWithAKeyTwiceIsARejectNamingIt() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "b.jsonl", """
+                let file = try writeFixture(
+                    dir, "b.jsonl",
+                    """
                     {"locatie":"Beleefhuis","datum":"2019-10-04","gemeente":"Assen","bezoekers":12}
                     {"locatie":"Beleefhuis","datum":"2019-10-05","gemeente":"Assen","bezoekers":3,"bezoekers":30}
 

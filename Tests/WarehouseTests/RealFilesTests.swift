@@ -38,9 +38,14 @@ import Testing
             for (year, sum) in expected {
                 let loaded = try db.scalar("select sum(amount)::text from core.spending where year = $1::int and journal = 'SUB'", [year], as: String.self)
                 #expect(loaded.flatMap(Self.decimal) == sum, "\(year): \(loaded ?? "-") vs \(sum)")
-                #expect(try db.scalar("select count(*) from core.spending where year = $1::int and booking_date <> make_date($1::int, 12, 31)", [year], as: Int.self) == 0)
+                #expect(
+                    try db.scalar(
+                        "select count(*) from core.spending where year = $1::int and booking_date <> make_date($1::int, 12, 31)", [year], as: Int.self) == 0)
             }
-            #expect(try db.scalar("select string_agg(distinct inzet_level || '/' || category, ',' order by inzet_level || '/' || category) from core.spending", as: String.self)
+            #expect(
+                try db.scalar(
+                    "select string_agg(distinct inzet_level || '/' || category, ',' order by inzet_level || '/' || category) from core.spending",
+                    as: String.self)
                     == "basis/bijdragen,basis/initiatieven,plus/projecten")
             // A spec with no hooks: the report aggregate has its rows right away.
             #expect(try ReplaceScopeTests.summaryMatches(db))
@@ -62,7 +67,8 @@ import Testing
             for (column, index) in [("lbm", 5), ("afw", 6), ("onv", 8), ("won", 11)] {
                 var sum = Decimal(0)
                 for r in inside {
-                    var value = Self.decimal(r[index]) ?? 0, rounded = Decimal()
+                    var value = Self.decimal(r[index]) ?? 0
+                    var rounded = Decimal()
                     NSDecimalRound(&rounded, &value, 4, .bankers)
                     sum += rounded
                 }
@@ -91,8 +97,10 @@ import Testing
             }
             // Values kept exactly as published (17 significant digits).
             let first = try #require(twin.first { $0[0] == "Lang" })
-            #expect(try db.scalar("select value::text from core.leefbaarometer2_score where area_code = $1 and edition_year = $2::int and dimension = lower($3)",
-                                  [first[1], first[2], first[3]], as: String.self) == Self.decimal(first[4]).map(Self.text))
+            #expect(
+                try db.scalar(
+                    "select value::text from core.leefbaarometer2_score where area_code = $1 and edition_year = $2::int and dimension = lower($3)",
+                    [first[1], first[2], first[3]], as: String.self) == Self.decimal(first[4]).map(Self.text))
             #expect(try db.scalar("select count(distinct dimension) from core.leefbaarometer2_score", as: Int.self) == 6)
         }
     }
@@ -103,10 +111,14 @@ import Testing
             #expect(result.status == .loaded, "\(result.message ?? "")")
             #expect(result.rowsLoaded == 9)
             #expect(result.droppedColumns == ["kleur"])
-            #expect(try db.scalar("select string_agg(class || ':' || name || ':' || coalesce(lower_bound::text, '-'), ',' order by class) from core.leefbaarometer_class where class in (1, 2, 9)", as: String.self)
+            #expect(
+                try db.scalar(
+                    "select string_agg(class || ':' || name || ':' || coalesce(lower_bound::text, '-'), ',' order by class) from core.leefbaarometer_class where class in (1, 2, 9)",
+                    as: String.self)
                     == "1:zeer onvoldoende:-,2:ruim onvoldoende:-0.3,9:uitstekend:0.2")
             // Each object's line is where it opens (7 lines an object, the array's [ on line 1).
-            #expect(try db.scalar("select string_agg(source_line::text, ',' order by class) from core.leefbaarometer_class", as: String.self)
+            #expect(
+                try db.scalar("select string_agg(source_line::text, ',' order by class) from core.leefbaarometer_class", as: String.self)
                     == "2,9,16,23,30,37,44,51,58")
         }
     }
@@ -116,12 +128,15 @@ import Testing
             let result = try load(db, specText: try Self.spec("kwb.yaml"), file: Self.path("kwb-2019.csv"))
             #expect(result.status == .loaded, "\(result.message ?? "")")
             #expect(result.rowsRejected == 0)
-            let rows = try Self.lines("kwb-2019.csv", encoding: .windowsCP1252).dropFirst(4).map { $0.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) } }
+            let rows = try Self.lines("kwb-2019.csv", encoding: .windowsCP1252).dropFirst(4).map {
+                $0.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
+            }
             let kept = rows.filter { ["Gemeente", "Wijk", "Buurt"].contains($0[2]) && ["0106", "1731"].contains(String($0[3].dropFirst(2).prefix(4))) }
             #expect(result.rowsLoaded == kept.count)
-            #expect(result.rowsFiltered == 1)     // Nederland
+            #expect(result.rowsFiltered == 1)  // Nederland
             #expect(try db.scalar("select count(*) || '/' || min(year) || '/' || max(year) from core.area", as: String.self) == "\(kept.count)/2019/2019")
-            #expect(try db.scalar("select level || ':' || coalesce(parent_code, '-') || ':' || name from core.area where area_code = 'BU17310101'", as: String.self)
+            #expect(
+                try db.scalar("select level || ':' || coalesce(parent_code, '-') || ':' || name from core.area where area_code = 'BU17310101'", as: String.self)
                     == "buurt:WK173101:Buurt 11")
         }
     }

@@ -32,7 +32,8 @@ import Testing
 
     /// rpt.spending_summary equals the sums of core.spending, group by group.
     static func summaryMatches(_ db: Connection) throws -> Bool {
-        let diff = try db.scalar("""
+        let diff = try db.scalar(
+            """
             select count(*) from (
               (select gemeente_code, year, inzet_level, category, project_code, sum(amount) as amount, count(*) as lines
                from core.spending group by 1, 2, 3, 4, 5
@@ -48,21 +49,35 @@ import Testing
     @Test func twoFeedsIntoOneTableLeaveEachOthersRows() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let ledger = try writeFixture(dir, "grootboek-2019.csv", BatchTests.ledger([
-                    ("01-03-2019", "D", 1, "Assen", "100,00"), ("02-03-2019", "D", 2, "Meppel", "50,00")]))
-                let ledgerFixed = try writeFixture(dir, "grootboek-2019-v2.csv", BatchTests.ledger([
-                    ("01-03-2019", "E", 1, "Assen", "110,00"), ("02-03-2019", "E", 2, "Meppel", "55,00")]))
-                let register = try writeFixture(dir, "subsidies.csv", Self.subsidies([
-                    ("15-05-2019", "S-1", "Assen", "1.000,00"), ("16-05-2019", "S-2", "Hoogeveen", "250,50"),
-                    ("17-05-2019", "S-3", "Assen", "9,50")]))
-                let registerFixed = try writeFixture(dir, "subsidies-v2.csv", Self.subsidies([
-                    ("15-05-2019", "S-1", "Assen", "1.000,00"), ("16-05-2019", "S-2", "Hoogeveen", "260,50"),
-                    ("17-05-2019", "S-3", "Assen", "9,50")]))
+                let ledger = try writeFixture(
+                    dir, "grootboek-2019.csv",
+                    BatchTests.ledger([
+                        ("01-03-2019", "D", 1, "Assen", "100,00"), ("02-03-2019", "D", 2, "Meppel", "50,00"),
+                    ]))
+                let ledgerFixed = try writeFixture(
+                    dir, "grootboek-2019-v2.csv",
+                    BatchTests.ledger([
+                        ("01-03-2019", "E", 1, "Assen", "110,00"), ("02-03-2019", "E", 2, "Meppel", "55,00"),
+                    ]))
+                let register = try writeFixture(
+                    dir, "subsidies.csv",
+                    Self.subsidies([
+                        ("15-05-2019", "S-1", "Assen", "1.000,00"), ("16-05-2019", "S-2", "Hoogeveen", "250,50"),
+                        ("17-05-2019", "S-3", "Assen", "9,50"),
+                    ]))
+                let registerFixed = try writeFixture(
+                    dir, "subsidies-v2.csv",
+                    Self.subsidies([
+                        ("15-05-2019", "S-1", "Assen", "1.000,00"), ("16-05-2019", "S-2", "Hoogeveen", "260,50"),
+                        ("17-05-2019", "S-3", "Assen", "9,50"),
+                    ]))
                 /// Count and sum of the lines of a ledger document (D, E) or of the register (journal SUB).
                 func total(_ document: String?) throws -> String? {
-                    try db.scalar(document == nil ? "select count(*) || '/' || sum(amount) from core.spending"
-                                  : "select count(*) || '/' || coalesce(sum(amount), 0) from core.spending where $1 in (document, journal)",
-                                  document.map { [$0] } ?? [], as: String.self)
+                    try db.scalar(
+                        document == nil
+                            ? "select count(*) || '/' || sum(amount) from core.spending"
+                            : "select count(*) || '/' || coalesce(sum(amount), 0) from core.spending where $1 in (document, journal)",
+                        document.map { [$0] } ?? [], as: String.self)
                 }
                 let l1 = try load(db, feed: "ledger", file: ledger)
                 let s1 = try load(db, specText: Self.subsidySpec, file: register)
@@ -86,9 +101,11 @@ import Testing
                 #expect(try total("E") == "2/165.00")
                 #expect(try total("SUB") == "3/1270.00")
                 #expect(s2.replaced.map(\.batchID) == [s1.batchID ?? -1])
-                #expect(try db.scalar("""
-                    select status || ':' || rows_replaced || ':' || replaced_by from etl.batch where batch_id = $1
-                    """, [s1.batchID], as: String.self) == "replaced:3:\(s2.batchID ?? -1)")
+                #expect(
+                    try db.scalar(
+                        """
+                        select status || ':' || rows_replaced || ':' || replaced_by from etl.batch where batch_id = $1
+                        """, [s1.batchID], as: String.self) == "replaced:3:\(s2.batchID ?? -1)")
                 #expect(try db.scalar("select scope || ':' || rows from etl.replacement where batch_id = $1", [s1.batchID], as: String.self) == "2019:3")
                 #expect(try Self.summaryMatches(db))
             }
@@ -98,16 +115,21 @@ import Testing
     @Test func aBatchThatLosesOneOfItsYearsIsPartlyReplaced() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let both = try writeFixture(dir, "a.csv", BatchTests.ledger([
-                    ("01-03-2018", "A", 1, "Assen", "5,00"), ("02-03-2018", "A", 2, "Assen", "6,00"), ("01-03-2019", "A", 3, "Assen", "7,00")]))
+                let both = try writeFixture(
+                    dir, "a.csv",
+                    BatchTests.ledger([
+                        ("01-03-2018", "A", 1, "Assen", "5,00"), ("02-03-2018", "A", 2, "Assen", "6,00"), ("01-03-2019", "A", 3, "Assen", "7,00"),
+                    ]))
                 let only2019 = try writeFixture(dir, "b.csv", BatchTests.ledger([("01-04-2019", "B", 1, "Assen", "8,00")]))
                 let a = try load(db, feed: "ledger", file: both)
                 let b = try load(db, feed: "ledger", file: only2019)
                 #expect(b.status == .loaded)
                 #expect(b.replaced == [Replacement(batchID: a.batchID ?? -1, feed: "ledger", rows: 1, status: "partly replaced")])
-                #expect(try db.scalar("select status || ':' || rows_replaced from etl.batch where batch_id = $1", [a.batchID], as: String.self)
+                #expect(
+                    try db.scalar("select status || ':' || rows_replaced from etl.batch where batch_id = $1", [a.batchID], as: String.self)
                         == "partly replaced:1")
-                #expect(try db.scalar("select string_agg(year || ':' || amount, ',' order by year, amount) from core.spending", as: String.self)
+                #expect(
+                    try db.scalar("select string_agg(year || ':' || amount, ',' order by year, amount) from core.spending", as: String.self)
                         == "2018:5.00,2018:6.00,2019:8.00")
                 #expect(try Self.summaryMatches(db))
             }
@@ -121,9 +143,13 @@ import Testing
                 let full2018 = try writeFixture(dir, "2018.csv", BatchTests.ledger((1...40).map { ("01-03-2018", "A", $0, gemeenten[$0 % 4], "10,00") }))
                 let full2019 = try writeFixture(dir, "2019.csv", BatchTests.ledger((1...40).map { ("01-03-2019", "B", $0, gemeenten[$0 % 4], "20,00") }))
                 // A 2019 file with three late 2018 lines; an Assen-only 2019 file.
-                let stray = try writeFixture(dir, "2019-stray.csv", BatchTests.ledger(
-                    (1...40).map { ("02-03-2019", "C", $0, gemeenten[$0 % 4], "20,00") } + [("31-12-2018", "C", 41, "Assen", "10,00"),
-                    ("31-12-2018", "C", 42, "Assen", "10,00"), ("31-12-2018", "C", 43, "Assen", "10,00")]))
+                let stray = try writeFixture(
+                    dir, "2019-stray.csv",
+                    BatchTests.ledger(
+                        (1...40).map { ("02-03-2019", "C", $0, gemeenten[$0 % 4], "20,00") } + [
+                            ("31-12-2018", "C", 41, "Assen", "10,00"),
+                            ("31-12-2018", "C", 42, "Assen", "10,00"), ("31-12-2018", "C", 43, "Assen", "10,00"),
+                        ]))
                 let assenOnly = try writeFixture(dir, "2019-assen.csv", BatchTests.ledger((1...10).map { ("03-03-2019", "D", $0, "Assen", "20,00") }))
                 #expect(try load(db, feed: "ledger", file: full2018).status == .loaded)
                 #expect(try load(db, feed: "ledger", file: full2019).status == .loaded)

@@ -8,11 +8,13 @@ import Warehouse
 @Suite struct SchemaTests {
     @Test func everyFactKeyHasGemeenteCodeAndNoForeignKeyJoinsFacts() throws {
         try withMigratedDatabase { _, _, db throws in
-            let kinds = try db.execute("""
+            let kinds = try db.execute(
+                """
                 select c.relname, split_part(coalesce(obj_description(c.oid, 'pg_class'), ''), ':', 1)
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = 'core' and c.relkind = 'r' order by 1
-                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
             #expect(kinds.count >= 14)
             for (table, kind) in kinds {
                 #expect(kind == "Fact" || kind == "Dimension", "core.\(table) comment must start with Fact: or Dimension:")
@@ -20,14 +22,16 @@ import Warehouse
             let facts = kinds.filter { $0.1 == "Fact" }.map(\.0)
             #expect(Set(facts).isSuperset(of: ["spending", "leefbaarometer_score", "initiative", "activity", "care_case", "visit", "adaptation"]))
             for fact in facts {
-                let keyHasGemeente = try db.scalar("""
+                let keyHasGemeente = try db.scalar(
+                    """
                     select bool_or(a.attname = 'gemeente_code')
                     from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
                     where i.indrelid = ('core.' || $1)::regclass and i.indisprimary
                     """, [fact], as: Bool.self)
                 #expect(keyHasGemeente == true, "primary key of core.\(fact) lacks gemeente_code")
             }
-            let factToFact = try db.scalar("""
+            let factToFact = try db.scalar(
+                """
                 select count(*) from pg_constraint k
                 where k.contype = 'f' and k.conrelid::regclass::text = any ($1::text[]) and k.confrelid::regclass::text = any ($1::text[])
                 """, ["{" + facts.map { "core.\($0)" }.joined(separator: ",") + "}"], as: Int.self)
@@ -39,13 +43,18 @@ import Warehouse
     /// the keys are checked at commit, so a load's data checks speak first.
     @Test func factsReferenceTheirDimensionsCheckedAtCommit() throws {
         try withMigratedDatabase { _, _, db throws in
-            let keys = Set(try db.execute("""
-                select conrelid::regclass::text || '.' || a.attname || ' -> ' || confrelid::regclass::text
-                from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
-                where k.contype = 'f' and k.condeferred and k.connamespace = 'core'::regnamespace
-                """).map { try $0.decode(0, as: String.self) })
-            for table in ["area", "housing_unit", "leefbaarometer_score", "leefbaarometer2_score", "initiative", "activity",
-                          "activity_partner", "care_case", "visit", "adaptation"] {
+            let keys = Set(
+                try db.execute(
+                    """
+                    select conrelid::regclass::text || '.' || a.attname || ' -> ' || confrelid::regclass::text
+                    from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+                    where k.contype = 'f' and k.condeferred and k.connamespace = 'core'::regnamespace
+                    """
+                ).map { try $0.decode(0, as: String.self) })
+            for table in [
+                "area", "housing_unit", "leefbaarometer_score", "leefbaarometer2_score", "initiative", "activity",
+                "activity_partner", "care_case", "visit", "adaptation",
+            ] {
                 #expect(keys.contains("core.\(table).gemeente_code -> core.gemeente"), "core.\(table)")
             }
             for table in ["activity_partner", "care_case", "visit"] {
@@ -55,7 +64,8 @@ import Warehouse
             // Accepted by the statement, refused at commit.
             do {
                 try db.withTransaction {
-                    try db.execute("""
+                    try db.execute(
+                        """
                         insert into core.care_case (gemeente_code, partner_code, case_id, opened_on, kind, batch_id, source_line)
                         values ('GM0106', 'nobody', 'c1', '2019-01-01', 'overlast', 1, 1)
                         """)
@@ -70,14 +80,16 @@ import Warehouse
 
     @Test func everyCoreAndRptTableAndColumnIsDocumented() throws {
         try withMigratedDatabase { _, _, db throws in
-            let missing = try db.execute("""
+            let missing = try db.execute(
+                """
                 select n.nspname || '.' || c.relname || coalesce('.' || a.attname, '')
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
                 where n.nspname in ('core', 'rpt', 'etl') and c.relkind in ('r', 'v')
                   and (obj_description(c.oid, 'pg_class') is null or (a.attname is not null and col_description(c.oid, a.attnum) is null))
                 order by 1
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
             #expect(missing.isEmpty, "undocumented: \(missing.joined(separator: ", "))")
         }
     }
@@ -92,12 +104,14 @@ import Warehouse
 
     @Test func forceRowLevelSecurityOnEveryTenantReachableTable() throws {
         try withMigratedDatabase { _, _, db throws in
-            let unprotected = try db.execute("""
+            let unprotected = try db.execute(
+                """
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = 'core' and c.relkind = 'r'
                   and has_table_privilege('leefbaar_tenant', c.oid, 'select')
                   and not (c.relrowsecurity and c.relforcerowsecurity)
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
             #expect(unprotected.isEmpty)
             #expect(try db.scalar("select has_table_privilege('leefbaar_tenant', 'core.tenant', 'select')", as: Bool.self) == false)
             #expect(try db.scalar("select has_table_privilege('leefbaar_tenant', 'etl.batch', 'select')", as: Bool.self) == false)

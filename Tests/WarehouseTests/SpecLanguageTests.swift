@@ -25,7 +25,8 @@ import Testing
     @Test func moreDecimalsThanTheTargetColumnIsARejectUnlessRoundingIsDeclared() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4.1025\nBU01060001,2020,4.102573372827581\nBU01060002,2020,4.1e0\n")
+                let file = try writeFixture(
+                    dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4.1025\nBU01060001,2020,4.102573372827581\nBU01060002,2020,4.1e0\n")
                 let strict = try load(db, specText: Self.scoreSpec, file: file)
                 #expect(strict.status == .loaded)
                 #expect(strict.rowsLoaded == 2)
@@ -34,8 +35,10 @@ import Testing
                 #expect(reject.column == "lbm")
                 #expect(reject.reason.contains("more than 4 decimals (the column is numeric(8,4))"), "\(reject.reason)")
                 #expect(reject.reason.contains("round: half-even"))
-                #expect(try db.scalar("select string_agg(lbm::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self) == "4.1025,4.1000")
-                let rounding = Self.scoreSpec.replacingOccurrences(of: "{name: lbm, source: lbm, type: decimal}", with: "{name: lbm, source: lbm, type: decimal, round: half-up}")
+                #expect(
+                    try db.scalar("select string_agg(lbm::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self) == "4.1025,4.1000")
+                let rounding = Self.scoreSpec.replacingOccurrences(
+                    of: "{name: lbm, source: lbm, type: decimal}", with: "{name: lbm, source: lbm, type: decimal, round: half-up}")
                 let rounded = try load(db, specText: rounding, file: file) { $0.force = true }
                 #expect(rounded.status == .loaded && rounded.rowsRejected == 0)
                 #expect(try db.scalar("select lbm::text from core.leefbaarometer_score where area_code = 'BU01060001'", as: String.self) == "4.1026")
@@ -46,16 +49,21 @@ import Testing
     @Test func checkConstraintRangesAndMinMaxAreRowRejects() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let spec = Self.scoreSpec.replacingOccurrences(of: "{name: edition_year, source: jaar, type: int, required: true}",
-                                                               with: "{name: edition_year, source: jaar, type: int, required: true, min: \"2002\", max: \"2100\"}")
-                let file = try writeFixture(dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4\nBU01060001,1999,4\nBU01060002,2.02e3,4\nBU01060003,99999999999,4\n")
+                let spec = Self.scoreSpec.replacingOccurrences(
+                    of: "{name: edition_year, source: jaar, type: int, required: true}",
+                    with: "{name: edition_year, source: jaar, type: int, required: true, min: \"2002\", max: \"2100\"}")
+                let file = try writeFixture(
+                    dir, "s.csv", "bu_code,jaar,lbm\nBU01060000,2020,4\nBU01060001,1999,4\nBU01060002,2.02e3,4\nBU01060003,99999999999,4\n")
                 let result = try load(db, specText: spec, file: file)
                 #expect(result.rowsLoaded == 2)
-                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
-                    "3:jaar:1999 is below the minimum 2002",
-                    "5:jaar:99999999999 is out of range for integer (-2147483648 to 2147483647)",
-                ])
-                #expect(try db.scalar("select string_agg(edition_year::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self) == "2020,2020")
+                #expect(
+                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                        "3:jaar:1999 is below the minimum 2002",
+                        "5:jaar:99999999999 is out of range for integer (-2147483648 to 2147483647)",
+                    ])
+                #expect(
+                    try db.scalar("select string_agg(edition_year::text, ',' order by area_code) from core.leefbaarometer_score", as: String.self)
+                        == "2020,2020")
             }
         }
     }
@@ -63,8 +71,9 @@ import Testing
     @Test func aConstantGemeenteIsCheckedLikeAnyOther() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let spec = ReplaceScopeTests.subsidySpec.replacingOccurrences(of: "{name: gemeente_code, source: Gemeente, transform: gemeente_code, required: true}",
-                                                                              with: "{name: gemeente_code, transform: constant, default: GM0999}")
+                let spec = ReplaceScopeTests.subsidySpec.replacingOccurrences(
+                    of: "{name: gemeente_code, source: Gemeente, transform: gemeente_code, required: true}",
+                    with: "{name: gemeente_code, transform: constant, default: GM0999}")
                 let file = try writeFixture(dir, "s.csv", ReplaceScopeTests.subsidies([("15-05-2019", "S-1", "Assen", "10,00")]))
                 let result = try load(db, specText: spec, file: file)
                 #expect(result.status == .failed)
@@ -78,7 +87,9 @@ import Testing
     @Test func rowsOutsideTheWerkgebiedAreSkippedBeforeConversionAndLoadOnceTheGemeenteIsAdded() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "leefbaarometer-2020.csv", """
+                let file = try writeFixture(
+                    dir, "leefbaarometer-2020.csv",
+                    """
                     bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won
                     BU03630000,2020,n.v.t.,0,0,0,0,0,0
                     BU03630001,2020,4.2,0.1,0,0,0,0,0
@@ -106,8 +117,10 @@ import Testing
                 let file = try writeFixture(dir, "a.csv", (["Bron;Id;Datum;Gemeente;Wijkcode;Titel;Soort;Partners"] + rows).joined(separator: "\n") + "\n")
                 let result = try load(db, feed: "activities", file: file)
                 #expect(result.errorCode == .checkFailed)
-                #expect(result.message?.contains("data check activity_partner_known failed (346 rows), e.g. 2 onbekende-partner; 3 onbekende-partner; 4 onbekende-partner") == true,
-                        "\(result.message ?? "")")
+                #expect(
+                    result.message?.contains(
+                        "data check activity_partner_known failed (346 rows), e.g. 2 onbekende-partner; 3 onbekende-partner; 4 onbekende-partner") == true,
+                    "\(result.message ?? "")")
             }
         }
     }
@@ -131,7 +144,9 @@ import Testing
                       - {name: title, source: Titel, required: true}
                       - {name: kind, source: Soort, map: {BD: burendag, NL: nldoet}, null: ["n.b."], trim: true}
                     """
-                let file = try writeFixture(dir, "a.csv", """
+                let file = try writeFixture(
+                    dir, "a.csv",
+                    """
                     Id;Datum;Gemeente;Titel;Soort;Status
                     1;01-03-2019;Assen;" Burendag ";BD;gepland
                     2;02-03-2019;Assen;Opruimen;NL;geannuleerd
@@ -144,11 +159,15 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsFiltered == 1)
                 #expect(result.rowsLoaded == 2)
-                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
-                    "4:Soort:'XX' is not in the column's map (BD, NL)",
-                    "6:Titel:required value title is empty",
-                ])
-                #expect(try db.scalar("select string_agg(activity_id || '|' || title || '|' || coalesce(kind, 'NULL'), ',' order by activity_id) from core.activity", as: String.self)
+                #expect(
+                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                        "4:Soort:'XX' is not in the column's map (BD, NL)",
+                        "6:Titel:required value title is empty",
+                    ])
+                #expect(
+                    try db.scalar(
+                        "select string_agg(activity_id || '|' || title || '|' || coalesce(kind, 'NULL'), ',' order by activity_id) from core.activity",
+                        as: String.self)
                         == "1| Burendag |burendag,4|Tuinen|NULL")
             }
         }
@@ -159,7 +178,10 @@ import Testing
             try withTemporaryDirectory { dir throws in
                 let xlsx = packageRoot().appendingPathComponent("Tests/Fixtures/real/leefbaarometer-2.0.xlsx").path
                 let cases: [(feed: String?, spec: String?, bytes: [UInt8], message: String)] = [
-                    ("ledger", nil, Array((try? Data(contentsOf: URL(fileURLWithPath: xlsx))) ?? Data()), "an Excel workbook or other ZIP archive, not csv text: use format: xlsx"),
+                    (
+                        "ledger", nil, Array((try? Data(contentsOf: URL(fileURLWithPath: xlsx))) ?? Data()),
+                        "an Excel workbook or other ZIP archive, not csv text: use format: xlsx"
+                    ),
                     ("visits", nil, Array("[{\"locatie\": \"Beleefhuis\"}]\n".utf8), "a JSON array ([ … ]), not JSON Lines: use format: json"),
                     ("ledger", nil, [0xFF, 0xFE] + Array(ledgerHeader.utf8).flatMap { [$0, 0] }, "UTF-16 text"),
                     ("ledger", nil, [UInt8](repeating: 0, count: 64) + [1, 2, 3], "binary data"),
@@ -180,8 +202,9 @@ import Testing
 
     @Test func workbookRejectsNameTheCell() throws {
         try withMigratedDatabase { _, _, db throws in
-            let spec = try RealFilesTests.spec("leefbaarometer2-breed.yaml").replacingOccurrences(of: "{name: value, source: waarde, type: decimal, required: true}",
-                                                                                                  with: "{name: value, source: waarde, type: decimal, required: true, max: \"4.0\"}")
+            let spec = try RealFilesTests.spec("leefbaarometer2-breed.yaml").replacingOccurrences(
+                of: "{name: value, source: waarde, type: decimal, required: true}",
+                with: "{name: value, source: waarde, type: decimal, required: true, max: \"4.0\"}")
             let result = try load(db, specText: spec, file: RealFilesTests.path("leefbaarometer-2.0.xlsx")) { $0.maxRejects = .percent(50) }
             #expect(result.status == .loaded, "\(result.message ?? "")")
             let reject = try #require(result.rejects.first)
@@ -193,8 +216,11 @@ import Testing
     @Test func jsonArrayProblemsAreRejectsWithTheirLine() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let spec = try RealFilesTests.spec("klassen.yaml").replacingOccurrences(of: "merge: {mode: upsert}", with: "merge: {mode: upsert}\nmax_rejects: 5")
-                let file = try writeFixture(dir, "k.json", """
+                let spec = try RealFilesTests.spec("klassen.yaml").replacingOccurrences(
+                    of: "merge: {mode: upsert}", with: "merge: {mode: upsert}\nmax_rejects: 5")
+                let file = try writeFixture(
+                    dir, "k.json",
+                    """
                     [
                       {"klasse": 1, "omschrijving": "zeer onvoldoende"},
                       {"klasse": "twee", "omschrijving": "ruim onvoldoende"},
@@ -207,11 +233,12 @@ import Testing
                 let result = try load(db, specText: spec, file: file)
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 2)
-                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
-                    "3:klasse:expected a whole number",
-                    "4:-:expected a JSON object",
-                    "5:omschrijving:NUL character (\\u0000) in omschrijving: text cannot hold it",
-                ])
+                #expect(
+                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                        "3:klasse:expected a whole number",
+                        "4:-:expected a JSON object",
+                        "5:omschrijving:NUL character (\\u0000) in omschrijving: text cannot hold it",
+                    ])
                 let cut = try writeFixture(dir, "cut.json", "[\n {\"klasse\": 1, \"omschrijving\": \"x\"},\n {\"klasse\": 2,\n")
                 let refused = try load(db, specText: spec, file: cut)
                 #expect(refused.status == .failed)
@@ -244,7 +271,9 @@ import Testing
     @Test func aNationalFileWithOneRowOfEachRefusedKindLoadsTheRest() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "leefbaarometer-landelijk.csv", """
+                let file = try writeFixture(
+                    dir, "leefbaarometer-landelijk.csv",
+                    """
                     bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won
                     BU01060000,2020,4.1,0.1,0,0,0,0,0
                     BU01060001,1999,4.1,0.1,0,0,0,0,0
@@ -258,13 +287,16 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 302)
                 #expect(result.rowsSkipped == 1)
-                let stored = try db.execute("select line || ':' || coalesce(column_name, '-') || ':' || reason from etl.reject where batch_id = $1 order by line",
-                                            [result.batchID]).map { try $0.decode(0, as: String.self) }
-                #expect(stored == [
-                    "3:edition_year:violates the table's rule leefbaarometer_score_edition_year_check: CHECK (((edition_year >= 2002) AND (edition_year <= 2100)))",
-                    "4:lbm:out of range for numeric(8,4): at most 4 digits before the decimal point",
-                    "5:jaar:3000000000 is out of range for integer (-2147483648 to 2147483647)",
-                ])
+                let stored = try db.execute(
+                    "select line || ':' || coalesce(column_name, '-') || ':' || reason from etl.reject where batch_id = $1 order by line",
+                    [result.batchID]
+                ).map { try $0.decode(0, as: String.self) }
+                #expect(
+                    stored == [
+                        "3:edition_year:violates the table's rule leefbaarometer_score_edition_year_check: CHECK (((edition_year >= 2002) AND (edition_year <= 2100)))",
+                        "4:lbm:out of range for numeric(8,4): at most 4 digits before the decimal point",
+                        "5:jaar:3000000000 is out of range for integer (-2147483648 to 2147483647)",
+                    ])
                 #expect(try db.scalar("select count(*) from core.leefbaarometer_score", as: Int.self) == 302)
             }
         }
@@ -273,7 +305,9 @@ import Testing
     @Test func checksOverOneOrTwoColumnsInJSON() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let visits = try writeFixture(dir, "bezoekers.jsonl", """
+                let visits = try writeFixture(
+                    dir, "bezoekers.jsonl",
+                    """
                     {"locatie":"Beleefhuis","datum":"2019-10-04","gemeente":"Assen","bezoekers":12}
                     {"locatie":"Beleefhuis","datum":"2019-10-05","gemeente":"Assen","bezoekers":-4}
                     {"locatie":"Beleefhuis","datum":"2019-10-06","gemeente":"Assen","bezoekers":7}
@@ -283,7 +317,10 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.rawValue ?? "-")" } == ["2:visitors:-4"])
                 #expect(try db.scalar("select sum(visitors) from core.visit", as: Int.self) == 19)
-                let strict = try load(db, feed: "visits", file: visits) { $0.force = true; $0.maxRejects = .count(0) }
+                let strict = try load(db, feed: "visits", file: visits) {
+                    $0.force = true
+                    $0.maxRejects = .count(0)
+                }
                 #expect(strict.errorCode == .rejectsOverThreshold)
                 #expect(try db.scalar("select sum(visitors) from core.visit", as: Int.self) == 19)
             }
@@ -297,19 +334,28 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
-                for sql in ["with x as (update core.setting set value = '9' where key = 'inzet.plus_sd' returning key) select key from x",
-                            "select source_line from core.spending where batch_id = $1 and nextval('etl.batch_batch_id_seq') < 0",
-                            "select 1 from (select set_config('default_transaction_read_only', 'off', true)) s where false union all select 1 from core.spending where batch_id = $1 and false; update core.setting set value = '9'"] {
-                    let spec = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
-                        checks:
-                          - name: writes
-                            sql: "\(sql.replacingOccurrences(of: "\"", with: "\\\""))"
-                        """)])
+                for sql in [
+                    "with x as (update core.setting set value = '9' where key = 'inzet.plus_sd' returning key) select key from x",
+                    "select source_line from core.spending where batch_id = $1 and nextval('etl.batch_batch_id_seq') < 0",
+                    "select 1 from (select set_config('default_transaction_read_only', 'off', true)) s where false union all select 1 from core.spending where batch_id = $1 and false; update core.setting set value = '9'",
+                ] {
+                    let spec = try ledgerSpec(replacing: [
+                        (
+                            "checks:\n  - spending_known_gemeente",
+                            """
+                            checks:
+                              - name: writes
+                                sql: "\(sql.replacingOccurrences(of: "\"", with: "\\\""))"
+                            """
+                        )
+                    ])
                     let result = try load(db, specText: spec, file: file)
                     #expect(result.status == .failed, "\(sql)")
                     // A second statement is no query at all (a syntax error); the others are told they write.
                     // Refused when the spec's SQL is checked (a data-modifying WITH, two statements), or when the check runs.
-                    #expect(result.message?.contains("test.yaml:") == true || result.message?.contains("data check writes tried to change data") == true, "\(result.message ?? "")")
+                    #expect(
+                        result.message?.contains("test.yaml:") == true || result.message?.contains("data check writes tried to change data") == true,
+                        "\(result.message ?? "")")
                     #expect(try db.scalar("select value from core.setting where key = 'inzet.plus_sd'", as: String.self) == "-0.5")
                     #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
                 }
@@ -324,12 +370,16 @@ import Testing
     @Test func documentNumbersThatRestartEachYearAreNamed() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let y2018 = try writeFixture(dir, "2018.csv", BatchTests.ledger([("01-03-2018", "D1", 1, "Assen", "5,00"), ("02-03-2018", "D1", 2, "Assen", "6,00")]))
-                let y2019 = try writeFixture(dir, "2019.csv", BatchTests.ledger([("01-03-2019", "D1", 7, "Assen", "7,00"), ("02-03-2019", "D1", 2, "Assen", "8,00")]))
+                let y2018 = try writeFixture(
+                    dir, "2018.csv", BatchTests.ledger([("01-03-2018", "D1", 1, "Assen", "5,00"), ("02-03-2018", "D1", 2, "Assen", "6,00")]))
+                let y2019 = try writeFixture(
+                    dir, "2019.csv", BatchTests.ledger([("01-03-2019", "D1", 7, "Assen", "7,00"), ("02-03-2019", "D1", 2, "Assen", "8,00")]))
                 let first = try load(db, feed: "ledger", file: y2018)
                 let second = try load(db, feed: "ledger", file: y2019)
                 #expect(second.status == .failed)
-                #expect(second.message?.contains("key GM0106 / MEM / D1 / 2 on line 3 is held by batch \(first.batchID ?? -1) (feed ledger, line 3)") == true, "\(second.message ?? "")")
+                #expect(
+                    second.message?.contains("key GM0106 / MEM / D1 / 2 on line 3 is held by batch \(first.batchID ?? -1) (feed ledger, line 3)") == true,
+                    "\(second.message ?? "")")
                 #expect(second.message?.contains("(gemeente_code, journal, document, line_no)") == true)
                 #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 2)
             }
@@ -345,7 +395,10 @@ import Testing
                 let file = try writeFixture(dir, "l.csv", ledgerHeader + ";bedrag\n01-03-2019;MEM;D;1;;;Assen;;basis;;;1,00;2,00\n")
                 let result = try load(db, feed: "ledger", file: file)
                 #expect(result.status == .failed)
-                #expect(result.message == "\(file):1: the header names column 12 (Bedrag) and column 13 (bedrag) alike and the spec reads that name: rename one; the file is refused, nothing loaded")
+                #expect(
+                    result.message
+                        == "\(file):1: the header names column 12 (Bedrag) and column 13 (bedrag) alike and the spec reads that name: rename one; the file is refused, nothing loaded"
+                )
                 // A repeated name the spec does not read is no problem.
                 let other = try writeFixture(dir, "m.csv", ledgerHeader + ";Notitie;Notitie\n01-03-2019;MEM;D;1;;;Assen;;basis;;;1,00;a;b\n")
                 #expect(try load(db, feed: "ledger", file: other).status == .loaded)
@@ -359,7 +412,9 @@ import Testing
     @Test func anAssenInitiativeWithAHoogeveenWijk() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let file = try writeFixture(dir, "a.csv", """
+                let file = try writeFixture(
+                    dir, "a.csv",
+                    """
                     Bron;Id;Datum;Gemeente;Wijkcode;Titel;Soort
                     corporatie;A1;01-03-2019;Assen;WK010607;Buurtfeest;burendag
                     corporatie;A2;02-03-2019;Assen;WK011801;Opruimen;burendag
@@ -368,7 +423,10 @@ import Testing
                 let result = try load(db, feed: "activities", file: file) { $0.maxRejects = .count(1) }
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 1)
-                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == ["3:Wijkcode:WK011801 lies in gemeente GM0118, not in the row's gemeente GM0106"])
+                #expect(
+                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                        "3:Wijkcode:WK011801 lies in gemeente GM0118, not in the row's gemeente GM0106"
+                    ])
             }
         }
     }
@@ -424,15 +482,21 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
-                let badCheck = try ledgerSpec(replacing: [("checks:\n  - spending_known_gemeente", """
-                    checks:
-                      - name: typo
-                        sql: select source_line form core.spending where batch_id = $1
-                    """)])
+                let badCheck = try ledgerSpec(replacing: [
+                    (
+                        "checks:\n  - spending_known_gemeente",
+                        """
+                        checks:
+                          - name: typo
+                            sql: select source_line form core.spending where batch_id = $1
+                        """
+                    )
+                ])
                 let line = (badCheck.components(separatedBy: "\n").firstIndex { $0.contains("- name: typo") } ?? 0) + 1
                 let first = try load(db, specText: badCheck, file: file)
                 #expect(first.status == .failed)
-                #expect(first.message?.hasPrefix("test.yaml:\(line): this SQL of the spec does not run against core.spending") == true, "\(first.message ?? "")")
+                #expect(
+                    first.message?.hasPrefix("test.yaml:\(line): this SQL of the spec does not run against core.spending") == true, "\(first.message ?? "")")
                 let badScope = try ledgerSpec(replacing: [("extract(year from booking_date)::integer", "extract(year from boekdatum)::integer")])
                 let second = try load(db, specText: badScope, file: file)
                 #expect(second.message?.contains("column \"boekdatum\" does not exist") == true, "\(second.message ?? "")")

@@ -44,7 +44,9 @@ package final class PrivacyGuard {
         var bytes = [UInt8](data)
         while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
         guard bytes.count >= minimumKeyBytes else {
-            throw WarehouseError(.invalidInput, "\(source) holds a key of \(bytes.count) bytes; pseudonyms need a key of at least \(minimumKeyBytes) bytes (e.g. openssl rand -hex 32)")
+            throw WarehouseError(
+                .invalidInput,
+                "\(source) holds a key of \(bytes.count) bytes; pseudonyms need a key of at least \(minimumKeyBytes) bytes (e.g. openssl rand -hex 32)")
         }
         return Data(bytes)
     }
@@ -52,7 +54,8 @@ package final class PrivacyGuard {
     /// A key file's text when it is text (UTF-8 without control characters but line ends); nil for raw bytes.
     public static func keyText(_ data: Data) -> String? {
         guard let text = String(data: data, encoding: .utf8),
-              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" }) else { return nil }
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" })
+        else { return nil }
         return text
     }
 
@@ -99,7 +102,8 @@ package final class PrivacyGuard {
     package let chain: [Data]
 
     package static let marker = "[verwijderd]"
-    private static let phone = try? NSRegularExpression(pattern: #"(?<![0-9])(?:(?:\+31|0031)[\s-]?(?:\(0\))?[\s-]?[1-9](?:[\s-]?[0-9]){8}|0[1-9](?:[\s-]?[0-9]){8})(?![0-9])"#)
+    private static let phone = try? NSRegularExpression(
+        pattern: #"(?<![0-9])(?:(?:\+31|0031)[\s-]?(?:\(0\))?[\s-]?[1-9](?:[\s-]?[0-9]){8}|0[1-9](?:[\s-]?[0-9]){8})(?![0-9])"#)
     private static let nineDigits = try? NSRegularExpression(pattern: #"(?<![0-9])[0-9]{9}(?![0-9])|(?<![0-9])[0-9]{4}\.[0-9]{2}\.[0-9]{3}(?![0-9])"#)
 
     /// Replaces BSNs (9 digits passing the elfproef), e-mail addresses and Dutch phone numbers.
@@ -132,10 +136,13 @@ package final class PrivacyGuard {
         func letter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        var copied = 0      // bytes[..<copied] are decided
+        var copied = 0  // bytes[..<copied] are decided
         var i = 0
         while i < bytes.count {
-            guard bytes[i] == 0x40 else { i += 1; continue }
+            guard bytes[i] == 0x40 else {
+                i += 1
+                continue
+            }
             var start = i
             while start > copied, local(bytes[start - 1]) { start -= 1 }
             var end = i + 1

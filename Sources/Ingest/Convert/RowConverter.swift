@@ -9,7 +9,7 @@ package struct RowConverter {
     package enum Binding {
         case field(Int)
         case debitCredit(Int, Int)
-        case derived(Transform, Int)   // from another target column's value
+        case derived(Transform, Int)  // from another target column's value
         case constant(String)
         case template([TemplatePart])
         case absent
@@ -66,8 +66,10 @@ package struct RowConverter {
 
     /// Binds spec columns to file columns by header name. Throws (the file is refused) when a
     /// required column is missing.
-    package init(spec: FeedSpec, header: [String]?, fieldCount: Int, gemeenten: [String: String],
-         limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String) throws {
+    package init(
+        spec: FeedSpec, header: [String]?, fieldCount: Int, gemeenten: [String: String],
+        limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String
+    ) throws {
         self.spec = spec
         self.gemeenten = gemeenten
         knownGemeenten = Set(gemeenten.values)
@@ -102,9 +104,13 @@ package struct RowConverter {
                     switch part {
                     case .text(let t): parts.append(.text(t))
                     case .field(let name):
-                        if let v = fileValues[name] { parts.append(.text(v)) }
-                        else if let i = find([name]) { parts.append(.field(i)) }
-                        else { missing.append("\(name) (for \(column.name): \(template.text))") }
+                        if let v = fileValues[name] {
+                            parts.append(.text(v))
+                        } else if let i = find([name]) {
+                            parts.append(.field(i))
+                        } else {
+                            missing.append("\(name) (for \(column.name): \(template.text))")
+                        }
                     }
                 }
                 bindings.append(.template(parts))
@@ -112,8 +118,12 @@ package struct RowConverter {
             }
             switch column.transform {
             case .debitMinusCredit(let debit, let credit):
-                if let d = find(debit), let c = find(credit) { bindings.append(.debitCredit(d, c)) }
-                else { missing.append("\(debit.first ?? "debit") and \(credit.first ?? "credit") (for \(column.name))"); bindings.append(.absent) }
+                if let d = find(debit), let c = find(credit) {
+                    bindings.append(.debitCredit(d, c))
+                } else {
+                    missing.append("\(debit.first ?? "debit") and \(credit.first ?? "credit") (for \(column.name))")
+                    bindings.append(.absent)
+                }
             case .gemeenteOf(let from), .levelOf(let from), .parentOf(let from):
                 guard let j = spec.columns.firstIndex(where: { $0.name == from }) else {
                     throw WarehouseError(.invalidInput, "\(spec.path): column \(column.name) derives from unknown column \(from)")
@@ -134,8 +144,12 @@ package struct RowConverter {
         }
         var filters: [BoundFilter] = []
         for filter in spec.filters {
-            guard let i = find([filter.field]) else { missing.append("\(filter.field) (for where)"); continue }
-            var values = Set<String>(), regex: NSRegularExpression?
+            guard let i = find([filter.field]) else {
+                missing.append("\(filter.field) (for where)")
+                continue
+            }
+            var values = Set<String>()
+            var regex: NSRegularExpression?
             switch filter.test {
             case .oneOf(let v), .noneOf(let v): values = Set(v.map(RowConverter.normalize))
             case .matches(let p): regex = try? NSRegularExpression(pattern: "^(?:" + p + ")$")
@@ -144,15 +158,22 @@ package struct RowConverter {
             filters.append(BoundFilter(index: i, test: filter.test, values: values, regex: regex))
         }
         if let first = ambiguous.first {
-            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): the header names \(first) alike and the spec reads that name: rename one; the file is refused, nothing loaded")
+            throw WarehouseError(
+                .invalidInput,
+                "\(file):\(spec.input.headerRow): the header names \(first) alike and the spec reads that name: rename one; the file is refused, nothing loaded"
+            )
         }
         if !missing.isEmpty {
             // The header is shown only when it looks like one (several short names): the first line
             // of a file that is no data file at all (a password file) is never echoed.
-            let shown = names.count > 1 && names.allSatisfy({ $0.count <= 40 })
+            let shown =
+                names.count > 1 && names.allSatisfy({ $0.count <= 40 })
                 ? "header: \(names.joined(separator: "|"))"
                 : "the header has \(names.count == 1 ? "one column: is the delimiter right?" : "\(names.count) columns")"
-            throw WarehouseError(.invalidInput, "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (\(shown))")
+            throw WarehouseError(
+                .invalidInput,
+                "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (\(shown))"
+            )
         }
         self.bindings = bindings
         self.filters = filters
@@ -187,9 +208,11 @@ package struct RowConverter {
         var values: [String: String] = [:]
         for (key, pattern) in fields {
             guard let regex = try? NSRegularExpression(pattern: pattern),
-                  let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
-                  let r = Range(m.range(at: 1), in: name) else {
-                throw WarehouseError(.invalidInput, "\(file): the file name does not match file_fields.\(key) '\(pattern)'; the file is refused, nothing loaded")
+                let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                let r = Range(m.range(at: 1), in: name)
+            else {
+                throw WarehouseError(
+                    .invalidInput, "\(file): the file name does not match file_fields.\(key) '\(pattern)'; the file is refused, nothing loaded")
             }
             values[key] = String(name[r])
         }
@@ -204,7 +227,9 @@ package struct RowConverter {
         for (i, b) in bindings.enumerated() where spec.columns[i].personal == nil {
             switch b {
             case .field(let f): safe.insert(f)
-            case .debitCredit(let d, let c): safe.insert(d); safe.insert(c)
+            case .debitCredit(let d, let c):
+                safe.insert(d)
+                safe.insert(c)
             case .template(let parts): for case .field(let f) in parts { safe.insert(f) }
             default: break
             }
@@ -218,7 +243,9 @@ package struct RowConverter {
         for b in bindings {
             switch b {
             case .field(let i): used.insert(i)
-            case .debitCredit(let d, let c): used.insert(d); used.insert(c)
+            case .debitCredit(let d, let c):
+                used.insert(d)
+                used.insert(c)
             case .template(let parts): for case .field(let i) in parts { used.insert(i) }
             default: break
             }
@@ -265,7 +292,9 @@ package struct RowConverter {
                     let cv = credit.map { ExactDecimal.parse($0, style: spec.input.numbers) } ?? zero
                     guard let dv else { return .reject(ValueError(column: name(d), raw: debit, reason: "expected an amount like 1.234,56")) }
                     guard let cv else { return .reject(ValueError(column: name(c), raw: credit, reason: "expected an amount like 1.234,56")) }
-                    guard let diff = ExactDecimal.subtract(dv, cv) else { return .reject(ValueError(column: fileColumn, raw: nil, reason: "amount out of range")) }
+                    guard let diff = ExactDecimal.subtract(dv, cv) else {
+                        return .reject(ValueError(column: fileColumn, raw: nil, reason: "amount out of range"))
+                    }
                     raw = diff.description
                 }
             case .derived(let transform, let j):
@@ -281,7 +310,10 @@ package struct RowConverter {
                     switch part {
                     case .text(let t): raw? += t
                     case .field(let f):
-                        guard let v = clean(f < fields.count ? fields[f] : nil, i) else { raw = nil; break }
+                        guard let v = clean(f < fields.count ? fields[f] : nil, i) else {
+                            raw = nil
+                            break
+                        }
                         raw? += v
                     }
                     if raw == nil { break }
@@ -290,9 +322,12 @@ package struct RowConverter {
                 fileColumn = nil
                 raw = nil
             }
-            switch convertValue(raw, column: column, index: i, fileColumn: fileColumn, alreadyNumeric: {
-                if case .debitCredit = bindings[i] { return true } else { return false }
-            }()) {
+            switch convertValue(
+                raw, column: column, index: i, fileColumn: fileColumn,
+                alreadyNumeric: {
+                    if case .debitCredit = bindings[i] { return true } else { return false }
+                }())
+            {
             case .success(let v): values[i] = v
             case .failure(let e):
                 if i == gemeenteIndex && spec.onlyWerkgebied && e.reason.hasPrefix("unknown gemeente") { return .skip(.outsideWerkgebied) }
@@ -307,7 +342,8 @@ package struct RowConverter {
         if let g = gemeenteIndex, let gemeente = values[g] {
             for i in codeColumns {
                 guard let code = values[i], code.hasPrefix("WK") || code.hasPrefix("BU"),
-                      let owner = RowConverter.derive(.gemeenteOf(""), from: code), owner != gemeente else { continue }
+                    let owner = RowConverter.derive(.gemeenteOf(""), from: code), owner != gemeente
+                else { continue }
                 let column: String
                 if case .field(let f) = bindings[i] { column = name(f) } else { column = spec.columns[i].name }
                 return .reject(ValueError(column: column, raw: code, reason: "\(code) lies in gemeente \(owner), not in the row's gemeente \(gemeente)"))
@@ -408,7 +444,9 @@ package struct RowConverter {
                 } else if let r = d.rescaled(to: scale) {
                     d = r
                 } else {
-                    return fail("more than \(scale) decimals\(column.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round")
+                    return fail(
+                        "more than \(scale) decimals\(column.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round"
+                    )
                 }
             }
             if let precision = limit?.precision, let scale = limit?.scale, d.integerDigits > precision - scale {

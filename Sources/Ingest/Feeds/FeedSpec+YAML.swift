@@ -11,7 +11,8 @@ extension FeedSpec {
         }
         let path = sql.feeds + "/" + name + ".yaml"
         guard FileManager.default.fileExists(atPath: path) else {
-            let known = (try? FileManager.default.contentsOfDirectory(atPath: sql.feeds))?
+            let known =
+                (try? FileManager.default.contentsOfDirectory(atPath: sql.feeds))?
                 .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted() ?? []
             throw WarehouseError(.unknownName, "no feed '\(name)'.\(Suggestion.phrase(name, in: known)) Known: \(known.joined(separator: ", "))")
         }
@@ -118,8 +119,10 @@ extension FeedSpec {
                     spec.checks.append(loaded)
                 } else {
                     let map = try SpecMap(check.node, path: path, context: "check")
-                    spec.checks.append(CheckSpec(name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? "",
-                                                 origin: "\(path):\(check.line)"))
+                    spec.checks.append(
+                        CheckSpec(
+                            name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? "",
+                            origin: "\(path):\(check.line)"))
                     try map.finish()
                 }
             }
@@ -156,9 +159,13 @@ extension FeedSpec {
             input.quote = b
         }
         if let e = try map.string("encoding") {
-            if e == "auto" { input.encoding = .auto }
-            else if let enc = TextEncoding(rawValue: e.lowercased()) { input.encoding = .fixed(enc) }
-            else { throw map.error("encoding", "encoding must be utf-8, windows-1252, iso-8859-1 or auto") }
+            if e == "auto" {
+                input.encoding = .auto
+            } else if let enc = TextEncoding(rawValue: e.lowercased()) {
+                input.encoding = .fixed(enc)
+            } else {
+                throw map.error("encoding", "encoding must be utf-8, windows-1252, iso-8859-1 or auto")
+            }
         }
         if let h = try map.bool("header") { input.header = h }
         // Numbers in workbooks and JSON are stored with a dot, whatever the sheet shows.
@@ -181,7 +188,9 @@ extension FeedSpec {
         if let c = try map.bool("currency") { input.numbers.currency = c }
         if let p = try map.bool("negative_parentheses") { input.numbers.parenthesesNegative = p }
         if let f = try map.string("date_format") {
-            guard let format = DateFormat(f) else { throw map.error("date_format", "date_format must be dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd") }
+            guard let format = DateFormat(f) else {
+                throw map.error("date_format", "date_format must be dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd")
+            }
             input.dateFormat = format
         }
         if let m = try map.int("max_field_bytes") {
@@ -239,7 +248,9 @@ extension FeedSpec {
             throw map.error("name", "column name must be a lowercase SQL identifier")
         }
         if let t = try map.string("type") {
-            guard let type = ColumnType(rawValue: t) else { throw map.error("type", "type must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let type = ColumnType(rawValue: t) else {
+                throw map.error("type", "type must be one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             column.type = type
         }
         column.sources = try map.stringList("source") ?? []
@@ -314,12 +325,13 @@ extension FeedSpec {
         if column.round != nil && column.type != .decimal { throw map.error("round", "round is for type: decimal") }
         for key in ["min", "max"] {
             guard let bound = key == "min" ? column.min : column.max else { continue }
-            let ok: Bool = switch column.type {
-            case .date: CalendarDate(iso: bound) != nil
-            case .int: Int64(bound) != nil
-            case .decimal: ExactDecimal.parse(bound, style: .plain) != nil
-            default: false
-            }
+            let ok: Bool =
+                switch column.type {
+                case .date: CalendarDate(iso: bound) != nil
+                case .int: Int64(bound) != nil
+                case .decimal: ExactDecimal.parse(bound, style: .plain) != nil
+                default: false
+                }
             if !ok { throw map.error(key, "\(key) is for date (yyyy-mm-dd), int and decimal columns, written as such") }
         }
         try map.finish()

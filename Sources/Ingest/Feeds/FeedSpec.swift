@@ -52,8 +52,14 @@ public struct FeedSpec: Sendable {
 /// How a file is written.
 public struct InputFormat: Sendable {
     public enum Format: String, Sendable, CaseIterable { case csv, jsonl, json, xlsx }
-    public enum Delimiter: Sendable, Equatable { case auto, byte(UInt8) }
-    public enum Encoding: Sendable, Equatable { case auto, fixed(TextEncoding) }
+    public enum Delimiter: Sendable, Equatable {
+        case auto
+        case byte(UInt8)
+    }
+    public enum Encoding: Sendable, Equatable {
+        case auto
+        case fixed(TextEncoding)
+    }
 
     public var format: Format = .csv
     public var delimiter: Delimiter = .auto
@@ -61,7 +67,7 @@ public struct InputFormat: Sendable {
     public var encoding: Encoding = .auto
     public var header = true
     public var numbers: ExactDecimal.Style = .dutch
-    public var dateFormat = DateFormat("dd-mm-yyyy")!   // swiftlint:disable:this force_unwrapping
+    public var dateFormat = DateFormat("dd-mm-yyyy")!  // swiftlint:disable:this force_unwrapping
     public var maxFieldBytes = 1 << 20
     /// Values that mean "no value" in every column (`NULL`, `.`, `-`); compared after trimming.
     public var nullTokens: [String] = []
@@ -148,7 +154,10 @@ public enum Unmapped: String, Sendable, CaseIterable {
 /// A value assembled from literal text and `{placeholders}`: a field of the record (by header name
 /// or JSON key), or a value captured from the file's name (`input.file_fields`).
 public struct Template: Sendable, Equatable {
-    public enum Part: Sendable, Equatable { case text(String), field(String) }
+    public enum Part: Sendable, Equatable {
+        case text(String)
+        case field(String)
+    }
     public var parts: [Part]
     public var text: String
 
@@ -164,7 +173,10 @@ public struct Template: Sendable, Equatable {
                 guard let close = rest.firstIndex(of: "}") else { return nil }
                 let name = String(rest[..<close]).trimmingCharacters(in: .whitespaces)
                 guard !name.isEmpty, !name.contains("{") else { return nil }
-                if !literal.isEmpty { parts.append(.text(literal)); literal = "" }
+                if !literal.isEmpty {
+                    parts.append(.text(literal))
+                    literal = ""
+                }
                 parts.append(.field(name))
                 rest = rest[rest.index(after: close)...]
             } else if c == "}" {
@@ -182,7 +194,12 @@ public struct Template: Sendable, Equatable {
 
 /// A row filter: rows whose field fails it are skipped (counted, never rejected).
 public struct RowFilter: Sendable {
-    public enum Test: Sendable { case oneOf([String]), noneOf([String]), notEmpty, matches(String) }
+    public enum Test: Sendable {
+        case oneOf([String])
+        case noneOf([String])
+        case notEmpty
+        case matches(String)
+    }
     /// The source field (header name or JSON key).
     public var field: String
     public var test: Test
@@ -236,9 +253,13 @@ public enum RejectLimit: Sendable, Equatable, CustomStringConvertible {
     /// Parses `10` or `1%`.
     public init?(_ text: String) {
         let t = text.trimmedSpaces()
-        if t.hasSuffix("%"), let p = Double(t.dropLast()), p >= 0, p <= 100 { self = .percent(p) }
-        else if let n = Int(t), n >= 0 { self = .count(n) }
-        else { return nil }
+        if t.hasSuffix("%"), let p = Double(t.dropLast()), p >= 0, p <= 100 {
+            self = .percent(p)
+        } else if let n = Int(t), n >= 0 {
+            self = .count(n)
+        } else {
+            return nil
+        }
     }
 
     /// Whether `rejected` of `read` rows is over the limit.

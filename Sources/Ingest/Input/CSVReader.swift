@@ -33,7 +33,7 @@ public final class CSVReader {
     private var atEOF = false
     /// The physical line the next record starts on (1-based).
     public private(set) var line = 1
-    private var pendingLF = false   // a CR ended the previous record; skip one LF
+    private var pendingLF = false  // a CR ended the previous record; skip one LF
     /// Bytes read from the file so far.
     public private(set) var bytesRead = 0
 
@@ -46,8 +46,10 @@ public final class CSVReader {
     package let chunkSize: Int
 
     /// Opens a reader on a file handle positioned at the first byte to parse (after any BOM).
-    public init(handle: FileHandle, delimiter: UInt8, quote: UInt8 = UInt8(ascii: "\""), maxFieldBytes: Int = 1 << 20,
-                initialBytes: [UInt8] = [], chunkSize: Int = 1 << 20) {
+    public init(
+        handle: FileHandle, delimiter: UInt8, quote: UInt8 = UInt8(ascii: "\""), maxFieldBytes: Int = 1 << 20,
+        initialBytes: [UInt8] = [], chunkSize: Int = 1 << 20
+    ) {
         self.chunkSize = max(chunkSize, 1)
         self.input = handle
         self.delimiter = delimiter
@@ -62,7 +64,10 @@ public final class CSVReader {
     private func refill() throws -> Bool {
         if atEOF { return false }
         let data = try input.read(upToCount: chunkSize) ?? Data()
-        if data.isEmpty { atEOF = true; return false }
+        if data.isEmpty {
+            atEOF = true
+            return false
+        }
         bytesRead += data.count
         chunk = [UInt8](data)
         position = 0
@@ -129,7 +134,8 @@ public final class CSVReader {
     /// Runs of ordinary bytes are found with a tight loop and copied in one go.
     private func scan(_ p: UnsafeBufferPointer<UInt8>, _ s: inout Scan) -> Bool {
         let n = p.count
-        let delim = delimiter, q = quote
+        let delim = delimiter
+        let q = quote
         var i = position
         var rawStart = i
         var line = self.line
@@ -177,10 +183,14 @@ public final class CSVReader {
             let b = p[i]
             if pendingLF {
                 pendingLF = false
-                if b == 0x0A { i += 1; rawStart = i; continue }
+                if b == 0x0A {
+                    i += 1
+                    rawStart = i
+                    continue
+                }
             }
             if !s.sawAnything {
-                if b == 0x0A || b == 0x0D {   // a blank line
+                if b == 0x0A || b == 0x0D {  // a blank line
                     line += 1
                     pendingLF = b == 0x0D
                     i += 1
@@ -192,19 +202,32 @@ public final class CSVReader {
             }
             switch s.state {
             case .fieldStart, .unquoted:
-                if s.state == .fieldStart && b == q { s.state = .quoted; i += 1; continue }
+                if s.state == .fieldStart && b == q {
+                    s.state = .quoted
+                    i += 1
+                    continue
+                }
                 var j = i
                 while j < n {
                     let c = p[j]
                     if c == delim || c == 0x0A || c == 0x0D || c == 0 { break }
                     j += 1
                 }
-                if j > i { append(i, j); s.state = .unquoted; i = j; continue }
+                if j > i {
+                    append(i, j)
+                    s.state = .unquoted
+                    i = j
+                    continue
+                }
                 if b == 0 {
                     if s.problem == nil { s.problem = (fields.count + 1, "NUL byte in field") }
-                    append(i, i + 1); s.state = .unquoted; i += 1
+                    append(i, i + 1)
+                    s.state = .unquoted
+                    i += 1
                 } else if b == delim {
-                    endField(); s.state = .fieldStart; i += 1
+                    endField()
+                    s.state = .fieldStart
+                    i += 1
                 } else {
                     return finish(b)
                 }
@@ -215,7 +238,12 @@ public final class CSVReader {
                     if c == q || c == 0x0A || c == 0x0D || c == 0 { break }
                     j += 1
                 }
-                if j > i { append(i, j); s.lastWasCR = false; i = j; continue }
+                if j > i {
+                    append(i, j)
+                    s.lastWasCR = false
+                    i = j
+                    continue
+                }
                 if b == q {
                     s.state = .quoteInQuoted
                 } else {
@@ -227,18 +255,25 @@ public final class CSVReader {
                 i += 1
             case .quoteInQuoted:
                 if b == q {
-                    append(i, i + 1); s.state = .quoted; i += 1
+                    append(i, i + 1)
+                    s.state = .quoted
+                    i += 1
                 } else if b == delim {
-                    endField(); s.state = .fieldStart; i += 1
+                    endField()
+                    s.state = .fieldStart
+                    i += 1
                 } else if b == 0x0A || b == 0x0D {
                     return finish(b)
                 } else {
                     if s.problem == nil { s.problem = (fields.count + 1, "unexpected character after closing quote") }
-                    s.state = .afterQuote; i += 1
+                    s.state = .afterQuote
+                    i += 1
                 }
             case .afterQuote:
                 if b == delim {
-                    endField(); s.state = .fieldStart; i += 1
+                    endField()
+                    s.state = .fieldStart
+                    i += 1
                 } else if b == 0x0A || b == 0x0D {
                     return finish(b)
                 } else {

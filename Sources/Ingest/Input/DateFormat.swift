@@ -11,10 +11,18 @@ public struct DateFormat: Sendable, Equatable {
     /// Parses a format string; nil for an unknown one.
     public init?(_ text: String) {
         switch text.lowercased() {
-        case "dd-mm-yyyy", "d-m-yyyy": order = .dayMonthYear; separator = "-"
-        case "dd/mm/yyyy", "d/m/yyyy": order = .dayMonthYear; separator = "/"
-        case "dd.mm.yyyy": order = .dayMonthYear; separator = "."
-        case "yyyy-mm-dd", "iso": order = .yearMonthDay; separator = "-"
+        case "dd-mm-yyyy", "d-m-yyyy":
+            order = .dayMonthYear
+            separator = "-"
+        case "dd/mm/yyyy", "d/m/yyyy":
+            order = .dayMonthYear
+            separator = "/"
+        case "dd.mm.yyyy":
+            order = .dayMonthYear
+            separator = "."
+        case "yyyy-mm-dd", "iso":
+            order = .yearMonthDay
+            separator = "-"
         default: return nil
         }
         self.text = text
@@ -31,30 +39,39 @@ public struct DateFormat: Sendable, Equatable {
         var time: [UInt8] = []
         let sep = separator.asciiValue ?? 0x2D
         for b in value.utf8 {
-            if sawEnd { time.append(b); continue }
+            if sawEnd {
+                time.append(b)
+                continue
+            }
             if b >= 0x30 && b <= 0x39 {
                 let d = Int(b - 0x30)
                 switch index {
-                case 0: groups.0 = groups.0 * 10 + d; widths.0 += 1
-                case 1: groups.1 = groups.1 * 10 + d; widths.1 += 1
-                default: groups.2 = groups.2 * 10 + d; widths.2 += 1
+                case 0:
+                    groups.0 = groups.0 * 10 + d
+                    widths.0 += 1
+                case 1:
+                    groups.1 = groups.1 * 10 + d
+                    widths.1 += 1
+                default:
+                    groups.2 = groups.2 * 10 + d
+                    widths.2 += 1
                 }
                 if widths.0 > 4 || widths.1 > 4 || widths.2 > 4 { return nil }
             } else if (b == 0x2D || b == sep) && index < 2 {
                 separators.append(b)
                 index += 1
             } else if index == 2 && (b == 0x54 || b == 0x20) && widths.2 > 0 {
-                sawEnd = true   // ISO date followed by a time: ignore the time
+                sawEnd = true  // ISO date followed by a time: ignore the time
             } else if b == 0x20 && index == 0 && widths.0 == 0 {
-                continue       // leading space
+                continue  // leading space
             } else {
                 return nil
             }
         }
         guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
-        if sawEnd && !DateFormat.isTime(time) { return nil }   // `07-04-2021 rommel` is no date
+        if sawEnd && !DateFormat.isTime(time) { return nil }  // `07-04-2021 rommel` is no date
         if widths.0 == 4 && separators == [0x2D, 0x2D] && widths.1 <= 2 && widths.2 <= 2 {
-            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)   // ISO is always accepted
+            return CalendarDate(year: groups.0, month: groups.1, day: groups.2)  // ISO is always accepted
         }
         guard separators == [sep, sep] else { return nil }
         switch order {

@@ -55,7 +55,7 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
             bytes.removeFirst()
             trim()
         }
-        if style.currency, bytes.starts(with: [0xE2, 0x82, 0xAC]) {   // €
+        if style.currency, bytes.starts(with: [0xE2, 0x82, 0xAC]) {  // €
             bytes.removeFirst(3)
             trim()
             if let f = bytes.first, f == UInt8(ascii: "-") {
@@ -160,7 +160,10 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
     public var integerDigits: Int {
         var m = units.magnitude
         var digits = 0
-        while m > 0 { m /= 10; digits += 1 }
+        while m > 0 {
+            m /= 10
+            digits += 1
+        }
         return max(0, digits - scale)
     }
 
@@ -198,7 +201,8 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         let t = text.trimmingCharacters(in: .whitespaces)
         let style = t.contains(",") ? Style(decimal: UInt8(ascii: ","), thousands: nil, currency: false, parenthesesNegative: false) : Style.plain
         guard t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E || $0 == 0x2C }),
-              let value = parse(t, style: style) else { return nil }
+            let value = parse(t, style: style)
+        else { return nil }
         return value.description
     }
 

@@ -49,7 +49,8 @@ package struct FileProbe {
             throw WarehouseError(.fileChanged, "\(path): the file vanished while it was loaded; nothing loaded")
         }
         guard FileIdentity(now) == identity else {
-            throw WarehouseError(.fileChanged, "\(path): the file changed while it was loaded (it is still being written?); nothing loaded, it loads once it is complete")
+            throw WarehouseError(
+                .fileChanged, "\(path): the file changed while it was loaded (it is still being written?); nothing loaded, it loads once it is complete")
         }
     }
 
@@ -90,7 +91,10 @@ package struct FileProbe {
         var counts = [Int](repeating: 0, count: candidates.count)
         var quoted = false
         for b in bytes {
-            if b == quote { quoted.toggle(); continue }
+            if b == quote {
+                quoted.toggle()
+                continue
+            }
             if !quoted && (b == 0x0A || b == 0x0D) { break }
             if !quoted, let i = candidates.firstIndex(of: b) { counts[i] += 1 }
         }

@@ -54,7 +54,10 @@ package struct JSONArraySource: RecordSource {
                 throw WarehouseError(.invalidInput, "\(file): the file is empty (expected a JSON array)")
             }
             guard first == UInt8(ascii: "[") else {
-                throw WarehouseError(.invalidInput, "\(file):\(line): expected a JSON array ([ ... ]) for format: json\(first == UInt8(ascii: "{") ? "; one object per line is format: jsonl" : "")")
+                throw WarehouseError(
+                    .invalidInput,
+                    "\(file):\(line): expected a JSON array ([ ... ]) for format: json\(first == UInt8(ascii: "{") ? "; one object per line is format: jsonl" : "")"
+                )
             }
         }
         var b = try significant()

@@ -87,7 +87,11 @@ package struct CSVSource: RecordSource {
     package private(set) var suspectedUTF8 = 0
 
     package var warnings: [String] {
-        suspectedUTF8 == 0 ? [] : ["\(suspectedUTF8) field\(suspectedUTF8 == 1 ? "" : "s") of this \(encoding.rawValue) file hold\(suspectedUTF8 == 1 ? "s" : "") bytes that read as UTF-8 (é as Ã©): if (part of) the file is UTF-8, save it as UTF-8 and set encoding: utf-8"]
+        suspectedUTF8 == 0
+            ? []
+            : [
+                "\(suspectedUTF8) field\(suspectedUTF8 == 1 ? "" : "s") of this \(encoding.rawValue) file hold\(suspectedUTF8 == 1 ? "s" : "") bytes that read as UTF-8 (é as Ã©): if (part of) the file is UTF-8, save it as UTF-8 and set encoding: utf-8"
+            ]
     }
 
     /// Whether bytes hold a two-byte UTF-8 sequence for a Latin letter (C3 80–BF), the mark of
@@ -118,8 +122,13 @@ package struct CSVSource: RecordSource {
             let bytes = record.field(i)
             if encoding != .utf8, CSVSource.looksLikeUTF8(bytes) { suspectedUTF8 += 1 }
             guard let value = encoding.decode(bytes) else {
-                out.problem = (name(i), String(decoding: bytes, as: UTF8.self), "not valid \(encoding.rawValue)" + (guessedEncoding
-                    ? " (encoding: auto took the file for \(encoding.rawValue) from its start; if it is Windows-1252, set encoding: windows-1252 in the spec)" : ""))
+                out.problem = (
+                    name(i), String(decoding: bytes, as: UTF8.self),
+                    "not valid \(encoding.rawValue)"
+                        + (guessedEncoding
+                            ? " (encoding: auto took the file for \(encoding.rawValue) from its start; if it is Windows-1252, set encoding: windows-1252 in the spec)"
+                            : "")
+                )
                 return out
             }
             out.fields.append(value)

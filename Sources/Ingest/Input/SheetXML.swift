@@ -34,7 +34,8 @@ package enum SheetXML {
 
     /// The next `<row>`: its number and its cells by column.
     package static func nextRow(_ scanner: XMLScanner, strings: [String], dateStyles: Set<Int>, date1904: Bool, file: String)
-        throws -> (number: Int, cells: [String?])? {
+        throws -> (number: Int, cells: [String?])?
+    {
         var number = 0
         var cells: [String?] = []
         var inRow = false
@@ -51,7 +52,8 @@ package enum SheetXML {
                 let column: Int
                 if let reference = a["r"] {
                     guard let c = SheetXML.column(of: reference) else {
-                        throw WarehouseError(.invalidInput, "\(file): row \(number): cell reference '\(reference.prefix(20))' is not a cell of a sheet (columns A to XFD)")
+                        throw WarehouseError(
+                            .invalidInput, "\(file): row \(number): cell reference '\(reference.prefix(20))' is not a cell of a sheet (columns A to XFD)")
                     }
                     column = c
                 } else {
@@ -62,8 +64,9 @@ package enum SheetXML {
                 }
                 nextColumn = column + 1
                 guard !selfClosing else { continue }
-                let value = try cellValue(scanner, type: a["t"] ?? "n", style: a["s"].flatMap { Int($0) } ?? 0,
-                                          strings: strings, dateStyles: dateStyles, date1904: date1904, file: file)
+                let value = try cellValue(
+                    scanner, type: a["t"] ?? "n", style: a["s"].flatMap { Int($0) } ?? 0,
+                    strings: strings, dateStyles: dateStyles, date1904: date1904, file: file)
                 if column >= cells.count { cells += [String?](repeating: nil, count: column - cells.count + 1) }
                 cells[column] = value
             default:
@@ -74,8 +77,10 @@ package enum SheetXML {
     }
 
     /// A cell's value, read up to `</c>`.
-    private static func cellValue(_ scanner: XMLScanner, type: String, style: Int, strings: [String], dateStyles: Set<Int>,
-                                  date1904: Bool, file: String) throws -> String? {
+    private static func cellValue(
+        _ scanner: XMLScanner, type: String, style: Int, strings: [String], dateStyles: Set<Int>,
+        date1904: Bool, file: String
+    ) throws -> String? {
         var value: String?
         while let event = try scanner.next() {
             switch event {
@@ -142,11 +147,21 @@ package enum SheetXML {
 
     /// Whether a custom number format shows a date (d, m, y outside quotes and brackets).
     package static func isDateFormat(_ code: String) -> Bool {
-        var quoted = false, bracket = false
+        var quoted = false
+        var bracket = false
         for c in code.lowercased() {
-            if c == "\"" { quoted.toggle(); continue }
-            if c == "[" { bracket = true; continue }
-            if c == "]" { bracket = false; continue }
+            if c == "\"" {
+                quoted.toggle()
+                continue
+            }
+            if c == "[" {
+                bracket = true
+                continue
+            }
+            if c == "]" {
+                bracket = false
+                continue
+            }
             if !quoted && !bracket && (c == "d" || c == "y") { return true }
         }
         return false

@@ -13,7 +13,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             return String(validating: bytes, as: UTF8.self)
         case .windows1252, .iso88591:
             var ascii = true
-            for b in bytes where b >= 0x80 { ascii = false; break }
+            for b in bytes where b >= 0x80 {
+                ascii = false
+                break
+            }
             if ascii { return String(decoding: bytes, as: UTF8.self) }
             var utf8: [UInt8] = []
             utf8.reserveCapacity(bytes.count + 8)
@@ -47,12 +50,20 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         let n = sample.count
         while i < n {
             let b = sample[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let length: Int
-            if b & 0xE0 == 0xC0 && b >= 0xC2 { length = 2 }
-            else if b & 0xF0 == 0xE0 { length = 3 }
-            else if b & 0xF8 == 0xF0 && b <= 0xF4 { length = 4 }
-            else { return .windows1252 }
+            if b & 0xE0 == 0xC0 && b >= 0xC2 {
+                length = 2
+            } else if b & 0xF0 == 0xE0 {
+                length = 3
+            } else if b & 0xF8 == 0xF0 && b <= 0xF4 {
+                length = 4
+            } else {
+                return .windows1252
+            }
             if i + length > n { return .utf8 }
             for k in 1..<length where sample[i + k] & 0xC0 != 0x80 { return .windows1252 }
             i += length

@@ -22,7 +22,8 @@ package struct UnpivotSource: RecordSource {
             throw WarehouseError(.invalidInput, "unpivot.match is not a valid regular expression")
         }
         let groups = UnpivotSource.groupNames(unpivot.match)
-        var ids: [Int] = [], matched: [(Int, String, [String])] = []
+        var ids: [Int] = []
+        var matched: [(Int, String, [String])] = []
         for (i, name) in inner.header.enumerated() {
             if let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) {
                 let captures = groups.map { g in Range(m.range(withName: g), in: name).map { String(name[$0]) } ?? "" }
@@ -32,7 +33,10 @@ package struct UnpivotSource: RecordSource {
             }
         }
         guard !matched.isEmpty else {
-            throw WarehouseError(.invalidInput, "\(file): no header column matches unpivot.match '\(unpivot.match)' (header: \(inner.header.joined(separator: "|"))); the file is refused, nothing loaded")
+            throw WarehouseError(
+                .invalidInput,
+                "\(file): no header column matches unpivot.match '\(unpivot.match)' (header: \(inner.header.joined(separator: "|"))); the file is refused, nothing loaded"
+            )
         }
         self.ids = ids
         self.matched = matched
@@ -58,7 +62,7 @@ package struct UnpivotSource: RecordSource {
                 var out = record
                 out.fields = idValues + m.captures.map { Optional($0) } + [value]
                 out.valueLabel = (header.count - 1, record.sheet.map { "\(m.name) (\(SheetXML.cellName($0, m.index, record.line)))" } ?? m.name)
-                out.sheet = nil   // the fields no longer stand in their sheet columns
+                out.sheet = nil  // the fields no longer stand in their sheet columns
                 pending.append(out)
             }
         }
@@ -68,12 +72,13 @@ package struct UnpivotSource: RecordSource {
 
 /// The record source for a file in a spec's format (with `unpivot` applied when the spec has one).
 package func openRecordSource(probe: FileProbe, spec: FeedSpec) throws -> any RecordSource {
-    var source: any RecordSource = switch spec.input.format {
-    case .csv: try CSVSource(file: probe.path, probe: probe, input: spec.input)
-    case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
-    case .json: try JSONArraySource(file: probe.path, spec: spec, skip: probe.bomLength)
-    case .xlsx: try XLSXSource(file: probe.path, input: spec.input)
-    }
+    var source: any RecordSource =
+        switch spec.input.format {
+        case .csv: try CSVSource(file: probe.path, probe: probe, input: spec.input)
+        case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
+        case .json: try JSONArraySource(file: probe.path, spec: spec, skip: probe.bomLength)
+        case .xlsx: try XLSXSource(file: probe.path, input: spec.input)
+        }
     if let unpivot = spec.unpivot {
         guard source.headerFromFile else {
             throw WarehouseError(.invalidInput, "\(spec.path): unpivot needs a header (CSV or xlsx with header: true)")

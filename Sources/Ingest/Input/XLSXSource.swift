@@ -132,7 +132,8 @@ package struct XLSXSource: RecordSource {
         }
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("leefbaar-xlsx-\(UUID().uuidString).xml").path
         guard FileManager.default.createFile(atPath: temp, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let out = FileHandle(forWritingAtPath: temp) else {
+            let out = FileHandle(forWritingAtPath: temp)
+        else {
             throw WarehouseError(.missingFile, "\(file): cannot write a temporary file in \(FileManager.default.temporaryDirectory.path)")
         }
         defer { try? out.close() }

@@ -26,7 +26,10 @@ package final class XMLScanner {
     private func ensure(_ count: Int) throws -> Bool {
         while buffer.count - position < count {
             if atEOF { return false }
-            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { atEOF = true; return buffer.count - position >= count }
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else {
+                atEOF = true
+                return buffer.count - position >= count
+            }
             if position > 0 {
                 buffer.removeFirst(position)
                 position = 0
@@ -169,8 +172,11 @@ package final class XMLScanner {
             case "apos": out += "'"
             default:
                 var scalar: Unicode.Scalar?
-                if entity.hasPrefix("#x") || entity.hasPrefix("#X") { scalar = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
-                else if entity.hasPrefix("#") { scalar = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init) }
+                if entity.hasPrefix("#x") || entity.hasPrefix("#X") {
+                    scalar = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if entity.hasPrefix("#") {
+                    scalar = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init)
+                }
                 if let scalar { out.unicodeScalars.append(scalar) } else { out += rest[amp...semi] }
             }
             rest = rest[rest.index(after: semi)...]

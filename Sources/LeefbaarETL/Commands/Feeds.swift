@@ -22,14 +22,19 @@ struct Feeds: ParsableCommand {
         }
         if format == "json" {
             let list: [[String: Any]] = specs.map {
-                ["feed": $0.name, "file_pattern": $0.filePattern ?? NSNull(), "format": $0.input.format.rawValue, "target": $0.target,
-                 "merge": merge($0), "order": $0.order, "description": $0.description]
+                [
+                    "feed": $0.name, "file_pattern": $0.filePattern ?? NSNull(), "format": $0.input.format.rawValue, "target": $0.target,
+                    "merge": merge($0), "order": $0.order, "description": $0.description,
+                ]
             }
             let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print(TextTable(header: ["feed", "file_pattern", "format", "target", "merge"],
-                        rows: specs.map { [$0.name, $0.filePattern ?? "-", $0.input.format.rawValue, $0.target, merge($0)] }).render())
+        print(
+            TextTable(
+                header: ["feed", "file_pattern", "format", "target", "merge"],
+                rows: specs.map { [$0.name, $0.filePattern ?? "-", $0.input.format.rawValue, $0.target, merge($0)] }
+            ).render())
     }
 }

@@ -10,9 +10,9 @@ struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load files into the warehouse: one file is one batch, in one transaction.",
         discussion: """
-        A file whose SHA-256 was already loaded for the feed is skipped (exit 0). Rejected rows go to \
-        etl.reject; more than --max-rejects fails the file (exit 3) and nothing of it is loaded.
-        """
+            A file whose SHA-256 was already loaded for the feed is skipped (exit 0). Rejected rows go to \
+            etl.reject; more than --max-rejects fails the file (exit 3) and nothing of it is loaded.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -75,9 +75,10 @@ struct Load: ParsableCommand {
                 let names = files.map { ($0 as NSString).lastPathComponent }
                 let matching = specs.filter { s in s.filePattern.map { p in names.allSatisfy { InboxRun.matches($0, pattern: p) } } ?? false }
                 guard matching.count == 1, let only = matching.first else {
-                    throw ValidationError(matching.isEmpty
-                        ? "no feed's file_pattern matches \(names.joined(separator: ", ")): give --feed NAME (see leefbaar-etl feeds)"
-                        : "several feeds match \(names.joined(separator: ", ")) (\(matching.map(\.name).joined(separator: ", "))): give --feed NAME")
+                    throw ValidationError(
+                        matching.isEmpty
+                            ? "no feed's file_pattern matches \(names.joined(separator: ", ")): give --feed NAME (see leefbaar-etl feeds)"
+                            : "several feeds match \(names.joined(separator: ", ")) (\(matching.map(\.name).joined(separator: ", "))): give --feed NAME")
                 }
                 feedSpec = only
             }

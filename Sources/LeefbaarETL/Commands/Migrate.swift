@@ -28,7 +28,10 @@ struct Migrate: ParsableCommand {
             }
             let open = lines.filter { "\($0.state)" != "applied" }
             if check && !open.isEmpty {
-                throw WarehouseError(.migrationMismatch, "\(open.count) migration\(open.count == 1 ? " is" : "s are") not applied as written (\(open.map { "\(Migration.stem(version: $0.version, name: $0.name)): \($0.state)" }.joined(separator: ", "))): run `leefbaar-etl migrate`")
+                throw WarehouseError(
+                    .migrationMismatch,
+                    "\(open.count) migration\(open.count == 1 ? " is" : "s are") not applied as written (\(open.map { "\(Migration.stem(version: $0.version, name: $0.name)): \($0.state)" }.joined(separator: ", "))): run `leefbaar-etl migrate`"
+                )
             }
             return
         }

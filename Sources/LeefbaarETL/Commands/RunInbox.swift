@@ -11,12 +11,12 @@ struct RunInbox: ParsableCommand {
         commandName: "run",
         abstract: "Load every file waiting in an inbox folder, for a scheduler (systemd timer, cron).",
         discussion: """
-        Files are matched to feeds by the specs' file_pattern and loaded in dependency order (the specs' \
-        order, then by name). Loaded or already-loaded files move to DIR/archive/YYYY-MM-DD/, failed ones to \
-        DIR/failed/ with <file>.error.txt. Unknown files, .part files and files modified in the last \
-        --settle seconds are left alone. One run at a time (advisory lock). Exit codes: 0 all loaded or \
-        skipped, 1 a file failed, 3 rejects over threshold, 75 another run holds the lock, 130 interrupted.
-        """
+            Files are matched to feeds by the specs' file_pattern and loaded in dependency order (the specs' \
+            order, then by name). Loaded or already-loaded files move to DIR/archive/YYYY-MM-DD/, failed ones to \
+            DIR/failed/ with <file>.error.txt. Unknown files, .part files and files modified in the last \
+            --settle seconds are left alone. One run at a time (advisory lock). Exit codes: 0 all loaded or \
+            skipped, 1 a file failed, 3 rejects over threshold, 75 another run holds the lock, 130 interrupted.
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -60,9 +60,13 @@ struct RunInbox: ParsableCommand {
         if let summaryJson {
             try LoadReport.json(results, exitCode: status.rawValue).write(to: URL(fileURLWithPath: summaryJson))
         }
-        logger.info("run finished", metadata: ["exit": "\(status.rawValue)", "files": "\(results.count)",
-                                                "failed": "\(outcomes.filter { $0.action == .failed }.count)",
-                                                "left_alone": "\(outcomes.filter { $0.action == .leftAlone }.count)"])
+        logger.info(
+            "run finished",
+            metadata: [
+                "exit": "\(status.rawValue)", "files": "\(results.count)",
+                "failed": "\(outcomes.filter { $0.action == .failed }.count)",
+                "left_alone": "\(outcomes.filter { $0.action == .leftAlone }.count)",
+            ])
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 }

@@ -57,7 +57,9 @@ struct Settings: ParsableCommand {
                 let other = key == "inzet.plus_sd" ? "inzet.plusplus_sd" : "inzet.plus_sd"
                 let otherValue = Double(try db.scalar("select value from core.setting where key = $1", [other], as: String.self) ?? "") ?? 0
                 let (plus, plusplus) = key == "inzet.plus_sd" ? (number, otherValue) : (otherValue, number)
-                guard plusplus <= plus else { throw ValidationError("the orange cut-off (inzet.plusplus_sd \(plusplus)) must not be above the yellow one (inzet.plus_sd \(plus))") }
+                guard plusplus <= plus else {
+                    throw ValidationError("the orange cut-off (inzet.plusplus_sd \(plusplus)) must not be above the yellow one (inzet.plus_sd \(plus))")
+                }
             }
             if key == "privacy.min_gemeenten" {
                 guard let n = Int(value), n >= 1 else { throw ValidationError("privacy.min_gemeenten takes a whole number of 1 or more, e.g. 3") }

@@ -57,7 +57,8 @@ struct Run: ParsableCommand {
 
 /// `leefbaar-report export`.
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write every report each tenant may see, in every format, one folder per tenant, with an index.html.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write every report each tenant may see, in every format, one folder per tenant, with an index.html.")
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The year.") var year: Int
     @Option(help: "The folder to write into.") var out: String
@@ -76,6 +77,8 @@ struct Export: ParsableCommand {
         let who: [Tenant?] = tenants.isEmpty ? [nil] + (try TenantRegistry(connection: db).list()).map { $0 } : try tenants.map { try runner.tenant($0) }
         let started = Date()
         let written = try Exporter(runner: runner, catalog: catalog).export(tenants: who, year: year, to: out, keepOthers: !tenants.isEmpty, clean: clean)
-        print("wrote \(written.values.map(\.count).reduce(0, +)) files for \(written.count) recipients to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; open \(out)/index.html")
+        print(
+            "wrote \(written.values.map(\.count).reduce(0, +)) files for \(written.count) recipients to \(out) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s; open \(out)/index.html"
+        )
     }
 }

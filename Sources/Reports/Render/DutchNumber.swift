@@ -43,7 +43,10 @@ enum DutchNumber {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ n: Int?) -> String {
+            let v = n ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         return "\(two(c.day))-\(two(c.month))-\(c.year ?? 0) \(two(c.hour)):\(two(c.minute))"
     }
 
@@ -55,7 +58,8 @@ enum DutchNumber {
     /// "ruim 400", "bijna 100", as the annual report writes round figures.
     static func roughly(_ n: Int, unit: Int = 100) -> String {
         if n >= unit, n % unit == 0 { return format(String(n)) }
-        let down = n / unit * unit, up = down + unit
+        let down = n / unit * unit
+        let up = down + unit
         if n >= unit && n - down <= up - n { return "ruim " + format(String(down)) }
         if up - n <= unit / 10 { return "bijna " + format(String(up)) }
         return format(String(n))

@@ -38,23 +38,23 @@ enum HTMLRenderer {
     static func page(title: String, subtitle: String, body: String, generated: Date = Date(), sources: [String] = []) -> String {
         let provenance = sources.isEmpty ? "" : "<p class=\"sources\">Bronnen:<br/>" + sources.map(escape).joined(separator: "<br/>") + "</p>"
         return """
-        <!DOCTYPE html>
-        <html lang="nl">
-        <head>
-        <meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title>\(escape(title))</title>
-        <style>\(style)</style>
-        </head>
-        <body>
-        <h1>\(escape(title))</h1>
-        <p class="sub">\(escape(subtitle))</p>
-        \(body)
-        <footer>\(provenance)Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: generated).prefix(10).description))</footer>
-        </body>
-        </html>
+            <!DOCTYPE html>
+            <html lang="nl">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>\(escape(title))</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <h1>\(escape(title))</h1>
+            <p class="sub">\(escape(subtitle))</p>
+            \(body)
+            <footer>\(provenance)Leefbaar · gegenereerd \(escape(ISO8601DateFormatter().string(from: generated).prefix(10).description))</footer>
+            </body>
+            </html>
 
-        """
+            """
     }
 
     /// The description, the chart (when hinted) and the table of one report.
@@ -87,7 +87,9 @@ enum HTMLRenderer {
         out += "</tbody>\n</table></div>"
         let explained = table.columns.filter { $0.explanation != nil }
         if !explained.isEmpty {
-            out += "\n<dl class=\"legend-columns\">" + explained.map { "<dt>\(escape($0.heading))</dt><dd>\(escape($0.explanation ?? ""))</dd>" }.joined() + "</dl>"
+            out +=
+                "\n<dl class=\"legend-columns\">" + explained.map { "<dt>\(escape($0.heading))</dt><dd>\(escape($0.explanation ?? ""))</dd>" }.joined()
+                + "</dl>"
         }
         return out
     }
@@ -101,7 +103,8 @@ enum SVGChart {
     static func caption(_ chart: ReportDefinition.Chart, _ table: ReportTable) -> String {
         func heading(_ name: String) -> String { table.columns.first { $0.name == name }?.heading ?? name }
         let ys = chart.y.split(separator: ",").map { heading(String($0)) }
-        let what = chart.aggregate == "count" ? "Aantal rijen" : (ys.count > 1 ? ys.dropLast().joined(separator: ", ") + " en " + (ys.last ?? "") : ys.first ?? "")
+        let what =
+            chart.aggregate == "count" ? "Aantal rijen" : (ys.count > 1 ? ys.dropLast().joined(separator: ", ") + " en " + (ys.last ?? "") : ys.first ?? "")
         var text = "\(what) per \(heading(chart.x).lowercased())"
         if chart.y.split(separator: ",").contains(where: { y in table.columns.contains { $0.name == String(y) && $0.money } }) { text += ", in euro" }
         if chart.kind == "ranked" { text += "; 0 is het gemiddelde van het werkgebied" }
@@ -113,7 +116,8 @@ enum SVGChart {
         var labels = table.values(chart.x).map { $0 ?? "" }
         // Buurt names repeat across gemeenten ("Centrum"): a chart over several gemeenten names both.
         if chart.x != "gemeente", let gemeenten = table.columns.firstIndex(where: { $0.name == "gemeente" }),
-           Set(table.rows.map { $0[gemeenten] }).count > 1 {
+            Set(table.rows.map { $0[gemeenten] }).count > 1
+        {
             labels = labels.indices.map { "\(labels[$0]) (\(table.rows[$0][gemeenten] ?? ""))" }
         }
         let money = table.columns.contains { $0.name == chart.y && $0.money }
@@ -147,17 +151,23 @@ enum SVGChart {
 
     /// Horizontal bars, one per label; negative values extend left of the zero line.
     static func bars(_ points: [(label: String, value: Double, color: String?)], title: String, legend: Bool, money: Bool = false) -> String {
-        let rowHeight = 22.0, labelWidth = 260.0, width = 760.0, valueWidth = 90.0
+        let rowHeight = 22.0
+        let labelWidth = 260.0
+        let width = 760.0
+        let valueWidth = 90.0
         let plot = width - labelWidth - valueWidth
-        let minV = min(0, points.map(\.value).min() ?? 0), maxV = max(0, points.map(\.value).max() ?? 0)
+        let minV = min(0, points.map(\.value).min() ?? 0)
+        let maxV = max(0, points.map(\.value).max() ?? 0)
         let span = max(maxV - minV, 1e-9)
         func x(_ v: Double) -> Double { labelWidth + (v - minV) / span * plot }
         let height = Double(points.count) * rowHeight + 30
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
         svg += "<title>\(HTMLRenderer.escape(title))</title>\n"
         for (i, p) in points.enumerated() {
             let y = Double(i) * rowHeight + 4
-            let x0 = x(min(0, p.value)), x1 = x(max(0, p.value))
+            let x0 = x(min(0, p.value))
+            let x1 = x(max(0, p.value))
             svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 14))\" text-anchor=\"end\">\(HTMLRenderer.escape(String(p.label.prefix(42))))</text>"
             svg += "<rect x=\"\(f(x0))\" y=\"\(f(y + 2))\" width=\"\(f(max(x1 - x0, 0.5)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(p.color ?? "#2f6f9f")\"/>"
             svg += "<text x=\"\(f(x(maxV) + 6))\" y=\"\(Int(y + 14))\">\(money ? "€ " : "")\(number(p.value))</text>\n"
@@ -165,8 +175,11 @@ enum SVGChart {
         svg += "<line x1=\"\(f(x(0)))\" x2=\"\(f(x(0)))\" y1=\"0\" y2=\"\(f(height - 26))\" stroke=\"#1d2733\" stroke-width=\"1\"/>\n"
         if legend {
             var lx = labelWidth
-            for (name, color) in [("basis", inzetColors["basis"] ?? ""), ("plus (geel)", inzetColors["plus"] ?? ""), ("plusplus (oranje)", inzetColors["plusplus"] ?? "")] {
-                svg += "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"10\" height=\"10\" fill=\"\(color)\"/><text x=\"\(f(lx + 14))\" y=\"\(f(height - 9))\">\(name)</text>"
+            for (name, color) in [
+                ("basis", inzetColors["basis"] ?? ""), ("plus (geel)", inzetColors["plus"] ?? ""), ("plusplus (oranje)", inzetColors["plusplus"] ?? ""),
+            ] {
+                svg +=
+                    "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"10\" height=\"10\" fill=\"\(color)\"/><text x=\"\(f(lx + 14))\" y=\"\(f(height - 9))\">\(name)</text>"
                 lx += 140
             }
             svg += "\n"
@@ -183,11 +196,15 @@ enum SVGChart {
             (labels[i], columns.map { $0.indices.contains(i) ? Double($0[i] ?? "") ?? 0 : 0 })
         }
         guard !rows.isEmpty, !series.isEmpty else { return nil }
-        let rowHeight = 22.0, labelWidth = 260.0, width = 760.0, valueWidth = 90.0
+        let rowHeight = 22.0
+        let labelWidth = 260.0
+        let width = 760.0
+        let valueWidth = 90.0
         let plot = width - labelWidth - valueWidth
         let maxTotal = max(rows.map { $0.1.map { max($0, 0) }.reduce(0, +) }.max() ?? 0, 1e-9)
         let height = Double(rows.count) * rowHeight + 30
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(series.joined(separator: ", ")))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(series.joined(separator: ", ")))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
         svg += "<title>\(HTMLRenderer.escape(series.joined(separator: " + ")))</title>\n"
         func color(_ k: Int) -> String { inzetColors[series[k]] ?? palette[k % palette.count] }
         for (i, row) in rows.enumerated() {
@@ -196,14 +213,16 @@ enum SVGChart {
             var x = labelWidth
             for (k, v) in row.1.enumerated() where v > 0 {
                 let w = v / maxTotal * plot
-                svg += "<rect x=\"\(f(x))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\" fill=\"\(color(k))\"><title>\(HTMLRenderer.escape(series[k])): \(number(v))</title></rect>"
+                svg +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 6))\" fill=\"\(color(k))\"><title>\(HTMLRenderer.escape(series[k])): \(number(v))</title></rect>"
                 x += w
             }
             svg += "<text x=\"\(f(x + 6))\" y=\"\(Int(y + 14))\">\(euro)\(number(row.1.reduce(0, +)))</text>\n"
         }
         var lx = labelWidth
         for k in series.indices {
-            svg += "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"10\" height=\"10\" fill=\"\(color(k))\"/><text x=\"\(f(lx + 14))\" y=\"\(f(height - 9))\">\(HTMLRenderer.escape(series[k]))</text>"
+            svg +=
+                "<rect x=\"\(f(lx))\" y=\"\(f(height - 18))\" width=\"10\" height=\"10\" fill=\"\(color(k))\"/><text x=\"\(f(lx + 14))\" y=\"\(f(height - 9))\">\(HTMLRenderer.escape(series[k]))</text>"
             lx += 120
         }
         return svg + "\n</svg>"
@@ -211,14 +230,24 @@ enum SVGChart {
 
     /// A line through the points, labels on the x axis.
     static func line(_ points: [(label: String, value: Double, color: String?)], title: String) -> String {
-        let width = 720.0, height = 260.0, left = 50.0, bottom = 30.0, top = 20.0
+        let width = 720.0
+        let height = 260.0
+        let left = 50.0
+        let bottom = 30.0
+        let top = 20.0
         let maxV = max(points.map(\.value).max() ?? 1, 1)
         let step = points.count > 1 ? (width - left - 20) / Double(points.count - 1) : 0
         func pt(_ i: Int) -> (Double, Double) { (left + Double(i) * step, top + (1 - points[i].value / maxV) * (height - top - bottom)) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
         svg += "<title>\(HTMLRenderer.escape(title))</title>\n"
         svg += "<line x1=\"\(f(left))\" x2=\"\(f(width - 10))\" y1=\"\(f(height - bottom))\" y2=\"\(f(height - bottom))\" stroke=\"#1d2733\"/>\n"
-        svg += "<polyline fill=\"none\" stroke=\"#2f6f9f\" stroke-width=\"2\" points=\"" + points.indices.map { let p = pt($0); return "\(f(p.0)),\(f(p.1))" }.joined(separator: " ") + "\"/>\n"
+        svg +=
+            "<polyline fill=\"none\" stroke=\"#2f6f9f\" stroke-width=\"2\" points=\""
+            + points.indices.map {
+                let p = pt($0)
+                return "\(f(p.0)),\(f(p.1))"
+            }.joined(separator: " ") + "\"/>\n"
         for i in points.indices {
             let p = pt(i)
             svg += "<circle cx=\"\(f(p.0))\" cy=\"\(f(p.1))\" r=\"3\" fill=\"#2f6f9f\"/>"

@@ -2,7 +2,9 @@ import Foundation
 
 /// The formats a report comes in.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case table, csv, csvNL = "csv-nl", json, md, html
+    case table, csv
+    case csvNL = "csv-nl"
+    case json, md, html
 
     /// The file extension in exports.
     public var fileExtension: String {
@@ -24,8 +26,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .csvNL: return CSVRenderer.render(table, dutch: true)
         case .json: return JSONRenderer.render(context, table)
         case .md: return MarkdownRenderer.render(context, table)
-        case .html: return HTMLRenderer.page(title: context.title, subtitle: HTMLRenderer.subtitle(context), body: HTMLRenderer.section(context, table),
-                                             generated: context.generatedAt, sources: context.sourceLines)
+        case .html:
+            return HTMLRenderer.page(
+                title: context.title, subtitle: HTMLRenderer.subtitle(context), body: HTMLRenderer.section(context, table),
+                generated: context.generatedAt, sources: context.sourceLines)
         }
     }
 }
@@ -64,7 +68,11 @@ enum TextRenderer {
         out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         out += rows.map(line)
         if rows.isEmpty { out.append("(geen gegevens)") }
-        return out.map { var s = $0; while s.last == " " { s.removeLast() }; return s }.joined(separator: "\n") + "\n"
+        return out.map {
+            var s = $0
+            while s.last == " " { s.removeLast() }
+            return s
+        }.joined(separator: "\n") + "\n"
     }
 }
 
@@ -73,7 +81,8 @@ enum CSVRenderer {
     static func render(_ table: ReportTable, dutch: Bool) -> String {
         let separator = dutch ? ";" : ","
         func quote(_ s: String) -> String {
-            s.contains(where: { $0 == Character(separator) || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            s.contains(where: { $0 == Character(separator) || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var out = dutch ? "\u{FEFF}" : ""
         // Column names stay the stable SQL names; a declared total row is marked, so a sum of a
@@ -81,16 +90,17 @@ enum CSVRenderer {
         let marked = table.total != nil
         out += (table.columns.map { quote($0.name) } + (marked ? ["is_totaal"] : [])).joined(separator: separator) + "\r\n"
         for (index, row) in table.rows.enumerated() {
-            out += (zip(row, table.columns).map { value, column in
-                guard let value else { return "" }
-                if dutch && column.kind == .decimal { return DutchNumber.format(value, grouping: false) }
-                // Excel runs a cell starting with = + - @ (or a tab or CR before one) as a formula:
-                // in the Excel flavour such text gets a leading ' so it stays text (OWASP CSV injection).
-                if dutch, !column.isNumeric, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-                    return quote("'" + value)
-                }
-                return quote(value)
-            } + (marked ? [table.isTotal(index) ? (dutch ? "ja" : "true") : (dutch ? "nee" : "false")] : [])).joined(separator: separator) + "\r\n"
+            out +=
+                (zip(row, table.columns).map { value, column in
+                    guard let value else { return "" }
+                    if dutch && column.kind == .decimal { return DutchNumber.format(value, grouping: false) }
+                    // Excel runs a cell starting with = + - @ (or a tab or CR before one) as a formula:
+                    // in the Excel flavour such text gets a leading ' so it stays text (OWASP CSV injection).
+                    if dutch, !column.isNumeric, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+                        return quote("'" + value)
+                    }
+                    return quote(value)
+                } + (marked ? [table.isTotal(index) ? (dutch ? "ja" : "true") : (dutch ? "nee" : "false")] : [])).joined(separator: separator) + "\r\n"
         }
         return out
     }
@@ -103,7 +113,10 @@ enum JSONRenderer {
             var object: [String: Any] = [:]
             if table.total != nil { object["is_totaal"] = table.isTotal(index) }
             for (value, column) in zip(row, table.columns) {
-                guard let value else { object[column.name] = NSNull(); continue }
+                guard let value else {
+                    object[column.name] = NSNull()
+                    continue
+                }
                 switch column.kind {
                 case .integer: object[column.name] = Int64(value).map { NSNumber(value: $0) } ?? value as Any
                 case .decimal: object[column.name] = NSDecimalNumber(string: value, locale: Locale(identifier: "en_US_POSIX"))
@@ -123,7 +136,11 @@ enum JSONRenderer {
             "rows": rows,
             "bronnen": context.sources.map { s -> [String: Any] in
                 var o: [String: Any] = ["feed": s.feed, "last_loaded": ISO8601DateFormatter().string(from: s.lastLoaded)]
-                if let d = s.detail { o["batches"] = d.batches; o["rows"] = d.rows; o["files"] = d.files }
+                if let d = s.detail {
+                    o["batches"] = d.batches
+                    o["rows"] = d.rows
+                    o["files"] = d.files
+                }
                 return o
             },
         ]
@@ -149,10 +166,12 @@ enum MarkdownRenderer {
         out += "|" + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(separator: "|") + "|\n"
         for (index, row) in table.rows.enumerated() {
             let total = table.isTotal(index)
-            out += "| " + zip(row, table.columns).map { v, c in
-                let text = cell(DisplayValue.text(v, c))
-                return total && !text.isEmpty ? "**\(text)**" : text
-            }.joined(separator: " | ") + " |\n"
+            out +=
+                "| "
+                + zip(row, table.columns).map { v, c in
+                    let text = cell(DisplayValue.text(v, c))
+                    return total && !text.isEmpty ? "**\(text)**" : text
+                }.joined(separator: " | ") + " |\n"
         }
         let explained = table.columns.filter { $0.explanation != nil }
         if !explained.isEmpty {

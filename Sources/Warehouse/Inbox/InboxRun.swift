@@ -11,7 +11,11 @@ public struct InboxRun {
 
     /// What happened to one file of the inbox.
     public struct FileOutcome: Sendable {
-        public enum Action: String, Sendable { case archived, failed, leftAlone = "left alone", interrupted }
+        public enum Action: String, Sendable {
+            case archived, failed
+            case leftAlone = "left alone"
+            case interrupted
+        }
         public var file: String
         public var feed: String?
         public var action: Action
@@ -43,7 +47,8 @@ public struct InboxRun {
         let deadline = Date().addingTimeInterval(wait)
         while try !connection.tryAdvisoryLock(InboxRun.lockKey) {
             guard Date() < deadline else {
-                throw WarehouseError(.locked, "another leefbaar-etl run holds the lock (advisory lock \(InboxRun.lockKey)); try again later or pass --wait SECONDS")
+                throw WarehouseError(
+                    .locked, "another leefbaar-etl run holds the lock (advisory lock \(InboxRun.lockKey)); try again later or pass --wait SECONDS")
             }
             Thread.sleep(forTimeInterval: 0.25)
         }
@@ -72,7 +77,8 @@ public struct InboxRun {
             }
             let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
             if Date().timeIntervalSince(modified) < settleSeconds {
-                left.append(FileOutcome(file: name, action: .leftAlone, note: "still being written (modified \(Int(Date().timeIntervalSince(modified))) s ago)"))
+                left.append(
+                    FileOutcome(file: name, action: .leftAlone, note: "still being written (modified \(Int(Date().timeIntervalSince(modified))) s ago)"))
                 continue
             }
             guard let spec = specs.first(where: { $0.filePattern.map { InboxRun.matches(name, pattern: $0) } ?? false }) else {
@@ -96,8 +102,11 @@ public struct InboxRun {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.properties.generalCategory == .control { out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" }
-                else { out.unicodeScalars.append(scalar) }
+                if scalar.properties.generalCategory == .control {
+                    out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out
@@ -110,11 +119,14 @@ public struct InboxRun {
 
     /// Runs the plan: loads, archives, fails. Stops early when the database is gone or a stop is asked.
     public func run() throws -> [FileOutcome] {
-        try BatchJanitor.failAbandoned(connection).forEach { logger.warning("batch \($0) was abandoned by its process; marked failed", metadata: ["batch": "\($0)"]) }
+        try BatchJanitor.failAbandoned(connection).forEach {
+            logger.warning("batch \($0) was abandoned by its process; marked failed", metadata: ["batch": "\($0)"])
+        }
         let (toLoad, left) = try plan()
         var outcomes = left
         for outcome in left {
-            logger.warning("left alone: \(InboxRun.escaped(outcome.file))", metadata: ["file": "\(InboxRun.escaped(outcome.file))", "reason": "\(outcome.note ?? "")"])
+            logger.warning(
+                "left alone: \(InboxRun.escaped(outcome.file))", metadata: ["file": "\(InboxRun.escaped(outcome.file))", "reason": "\(outcome.note ?? "")"])
         }
         var touched = Set<String>()
         for (index, (name, spec)) in toLoad.enumerated() {
@@ -132,7 +144,9 @@ public struct InboxRun {
                     outcome.action = .interrupted
                     outcome.note = result.message
                     outcomes.append(outcome)
-                    outcomes += toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (interrupted)") }
+                    outcomes += toLoad.dropFirst(index + 1).map {
+                        FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (interrupted)")
+                    }
                     return outcomes
                 }
                 if result.errorCode == .fileChanged || !FileManager.default.fileExists(atPath: path) {
@@ -145,7 +159,10 @@ public struct InboxRun {
                     outcome.note = result.message
                     try fail(name, result: result)
                 } else {
-                    if result.status == .loaded { touched.insert(spec.target); touched.formUnion(spec.extraTargets) }
+                    if result.status == .loaded {
+                        touched.insert(spec.target)
+                        touched.formUnion(spec.extraTargets)
+                    }
                     try archive(name)
                 }
             } catch let error as WarehouseError where error.code == .locked {
@@ -161,7 +178,9 @@ public struct InboxRun {
                 outcome.result = failed
                 try fail(name, result: failed)
                 outcomes.append(outcome)
-                outcomes += toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (database connection lost)") }
+                outcomes += toLoad.dropFirst(index + 1).map {
+                    FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (database connection lost)")
+                }
                 logger.error("database connection lost; stopping", metadata: ["file": "\(name)"])
                 return outcomes
             }

@@ -21,24 +21,30 @@ public enum BatchJanitor {
     /// Marks abandoned running batches failed and returns their ids.
     @discardableResult
     public static func failAbandoned(_ connection: Connection) throws -> [Int64] {
-        let running = try connection.execute("select batch_id from etl.batch where status = 'running' order by batch_id").map { try $0.decode(0, as: Int64.self) }
+        let running = try connection.execute("select batch_id from etl.batch where status = 'running' order by batch_id").map {
+            try $0.decode(0, as: Int64.self)
+        }
         var abandoned: [Int64] = []
         for id in running {
             let free = try connection.scalar("select pg_try_advisory_lock($1::int, ($2::bigint % 2147483647)::int)", [lockClass, id], as: Bool.self) ?? false
             guard free else { continue }
             defer { release(id, connection) }
-            let marked = try connection.execute("""
+            let marked = try connection.execute(
+                """
                 update etl.batch set status = 'failed', finished_at = clock_timestamp(),
                     error = 'abandoned: the loading process ended before the batch finished (found ' || to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS') || ')'
                 where batch_id = $1 and status = 'running'
-                """, [id]).affectedRows
+                """, [id]
+            ).affectedRows
             if marked > 0 { abandoned.append(id) }
             // Its staging tables (committed by the staging connection) are left over too.
-            let leftovers = try connection.execute("""
+            let leftovers = try connection.execute(
+                """
                 select format('drop table if exists staging.%I', c.relname) from pg_class c
                 join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_[ab]$')
-                """, [id]).map { try $0.decode(0, as: String.self) }
+                """, [id]
+            ).map { try $0.decode(0, as: String.self) }
             for drop in leftovers { try connection.execute(drop) }
         }
         return abandoned

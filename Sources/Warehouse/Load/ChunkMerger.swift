@@ -62,8 +62,10 @@ final class ChunkMerger {
         }
         for row in broken {
             let rule = sql.rowRules[(try row.decode(1, as: Int.self)) - 1]
-            ruleRejects.append(Reject(line: try row.decode(0), column: rule.column, rawValue: try row.decode(2, as: String?.self),
-                                      rawRecord: try row.decode(3), reason: rule.reason))
+            ruleRejects.append(
+                Reject(
+                    line: try row.decode(0), column: rule.column, rawValue: try row.decode(2, as: String?.self),
+                    rawRecord: try row.decode(3), reason: rule.reason))
         }
         return broken.count
     }
@@ -94,7 +96,10 @@ final class ChunkMerger {
                     let list = try held.map { r in
                         "key \(try r.decode(0, as: String.self)) on line \(try r.decode(1, as: Int.self)) is held by batch \(try r.decode(2, as: Int.self)) (feed \(try r.decode(3, as: String.self)), line \(try r.decode(4, as: Int.self)))"
                     }
-                    throw WarehouseError(.invalidInput, "\(file): \(list.joined(separator: "; ")). The key (\(sql.primaryKey.joined(separator: ", "))) must be unique in \(sql.target) across files; a replace removes only the feed's own rows in the file's scopes (do numbers restart each year?). Nothing loaded")
+                    throw WarehouseError(
+                        .invalidInput,
+                        "\(file): \(list.joined(separator: "; ")). The key (\(sql.primaryKey.joined(separator: ", "))) must be unique in \(sql.target) across files; a replace removes only the feed's own rows in the file's scopes (do numbers restart each year?). Nothing loaded"
+                    )
                 }
             }
             if let error { throw error }

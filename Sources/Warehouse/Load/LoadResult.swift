@@ -3,7 +3,10 @@ import Ingest
 
 /// What happened to one file.
 public struct LoadResult: Sendable {
-    public enum Status: String, Sendable { case loaded, skipped, failed, dryRun = "dry-run" }
+    public enum Status: String, Sendable {
+        case loaded, skipped, failed
+        case dryRun = "dry-run"
+    }
     public var feed: String
     public var file: String
     public var status: Status

@@ -35,7 +35,8 @@ struct LoadSession {
         self.batchID = batchID
         var map: [String: String] = [:]
         for row in try loader.connection.execute("select gemeente_code, name from core.gemeente") {
-            let code: String = try row.decode(0), name: String = try row.decode(1)
+            let code: String = try row.decode(0)
+            let name: String = try row.decode(1)
             for key in [code, name, RowConverter.normalize(code), RowConverter.normalize(name)] { map[key] = code }
         }
         gemeenten = map
@@ -48,9 +49,10 @@ struct LoadSession {
     /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
     mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
         var source = try openRecordSource(probe: probe, spec: spec)
-        let converter = try RowConverter(spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
-                                         fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
-                                         privacy: privacy, file: probe.path)
+        let converter = try RowConverter(
+            spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
+            fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
+            privacy: privacy, file: probe.path)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
         var line = ""
@@ -61,7 +63,8 @@ struct LoadSession {
         while let record = try source.next() {
             rowsRead += 1
             if let problem = record.problem {
-                try reject(Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
+                try reject(
+                    Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
                 continue
             }
             switch converter.convert(record) {
@@ -127,8 +130,9 @@ struct LoadSession {
 
     private func overThreshold() -> WarehouseError {
         let first = allRejects.first.map { " First: line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.reason)." } ?? ""
-        return WarehouseError(.rejectsOverThreshold,
-                              "\(probe.path): \(allRejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
+        return WarehouseError(
+            .rejectsOverThreshold,
+            "\(probe.path): \(allRejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
     }
 
     /// Stages, merges and checks the file inside the caller's transaction.
@@ -173,7 +177,8 @@ struct LoadSession {
         if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         if spec.columns.contains(where: { $0.personal == .hash }), let fingerprint = privacy.fingerprint { details["key_fingerprint"] = fingerprint }
-        try connection.execute("""
+        try connection.execute(
+            """
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
                 rows_rejected = $4, details = $5::jsonb where batch_id = $1
             """, [batchID, rowsRead, rowsLoaded, allRejects.count, LoadSession.json(details)])
@@ -193,12 +198,15 @@ struct LoadSession {
                 // The true number of failing rows, and the first three of them.
                 failures = try connection.execute("select count(*) over (), * from (\n\(body)\n) as failing limit 3", body.contains("$1") ? [batchID] : [])
             } catch let error as PostgresError where error.sqlState == SQLState.readOnlyTransaction || error.sqlState == SQLState.featureNotSupported {
-                throw WarehouseError(.checkFailed, "\(spec.path): data check \(check.name) tried to change data; checks are queries that only read. Nothing loaded (\(error.message))")
+                throw WarehouseError(
+                    .checkFailed,
+                    "\(spec.path): data check \(check.name) tried to change data; checks are queries that only read. Nothing loaded (\(error.message))")
             }
             if let first = failures.first {
                 let count = try first.decode(0, as: Int.self)
                 let sample = failures.map { row in (1..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
-                throw WarehouseError(.checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
+                throw WarehouseError(
+                    .checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
             }
         }
         try connection.execute("rollback to savepoint leefbaar_checks")
@@ -212,7 +220,9 @@ struct LoadSession {
                 "\(try $0.decode(0, as: String.self)): \(try $0.decode(1, as: Int64.self)) rows would be replaced by \(try $0.decode(2, as: Int64.self))"
             }
             if !shrunk.isEmpty {
-                throw WarehouseError(.shrinkRefused, """
+                throw WarehouseError(
+                    .shrinkRefused,
+                    """
                     \(probe.path): the file would shrink \(shrunk.count == 1 ? "a scope" : "\(shrunk.count) scopes") of feed \(spec.name) \
                     by more than \(RejectLimit.percent(spec.maxShrinkPercent)) (\(shrunk.prefix(5).joined(separator: "; "))); \
                     nothing loaded. If that is what you mean, load it with --allow-shrink.

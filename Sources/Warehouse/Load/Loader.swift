@@ -40,13 +40,17 @@ public final class Loader {
                 return result
             }
             // The same people must keep the same pseudonyms: a load under another key is refused.
-            if !options.dryRun, let other = try connection.scalar("""
-                select details->>'key_fingerprint' from etl.batch where status in ('loaded', 'partly replaced')
-                  and details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 order by batch_id desc limit 1
-                """, [fingerprint], as: String.self) {
+            if !options.dryRun,
+                let other = try connection.scalar(
+                    """
+                    select details->>'key_fingerprint' from etl.batch where status in ('loaded', 'partly replaced')
+                      and details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 order by batch_id desc limit 1
+                    """, [fingerprint], as: String.self)
+            {
                 result.status = .failed
                 result.errorCode = .invalidInput
-                result.message = "\(file): the pseudonymisation key (fingerprint \(fingerprint)) is not the one earlier loads used (fingerprint \(other)); the same dossiers would get new pseudonyms and be counted twice. Use the earlier key; to change keys, follow \"Changing the key\" in docs/privacy.md"
+                result.message =
+                    "\(file): the pseudonymisation key (fingerprint \(fingerprint)) is not the one earlier loads used (fingerprint \(other)); the same dossiers would get new pseudonyms and be counted twice. Use the earlier key; to change keys, follow \"Changing the key\" in docs/privacy.md"
                 return result
             }
         }
@@ -78,12 +82,14 @@ public final class Loader {
         defer { TargetLock.release(spec.target, connection) }
         // For a national file (only_werkgebied), "already loaded" holds only for the same werkgebied:
         // once a gemeente is added, the file is loaded again by itself, replacing the earlier batch.
-        let found = try connection.execute("""
+        let found = try connection.execute(
+            """
             select batch_id, not $3 or details->>'werkgebied' is not distinct from
                    (select string_agg(gemeente_code, ',' order by gemeente_code collate "C") from core.gemeente)
             from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded'
             order by batch_id desc limit 1
-            """, [spec.name, probe.sha256, spec.onlyWerkgebied]).first
+            """, [spec.name, probe.sha256, spec.onlyWerkgebied]
+        ).first
         let previous: Int64? = try found?.decode(0)
         let sameWerkgebied = try found?.decode(1, as: Bool.self) ?? true
         if let previous, !options.force, sameWerkgebied {
@@ -93,9 +99,12 @@ public final class Loader {
             result.seconds = Date().timeIntervalSince(started)
             return result
         }
-        guard let batchID = try connection.scalar("""
-            insert into etl.batch (feed, file_name, file_sha256, bytes) values ($1, $2, $3, $4) returning batch_id
-            """, [spec.name, file, probe.sha256, probe.size], as: Int64.self) else {
+        guard
+            let batchID = try connection.scalar(
+                """
+                insert into etl.batch (feed, file_name, file_sha256, bytes) values ($1, $2, $3, $4) returning batch_id
+                """, [spec.name, file, probe.sha256, probe.size], as: Int64.self)
+        else {
             throw WarehouseError(.invalidInput, "could not create a batch")
         }
         result.batchID = batchID
@@ -127,10 +136,12 @@ public final class Loader {
         for replacement in result.replaced {
             logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
         }
-        logger.log(level: result.status == .failed ? .error : .info, "\(result.status.rawValue) \(file)", metadata: [
-            "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
-            "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
-        ])
+        logger.log(
+            level: result.status == .failed ? .error : .info, "\(result.status.rawValue) \(file)",
+            metadata: [
+                "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
+                "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
+            ])
         return result
     }
 
@@ -168,7 +179,8 @@ public final class Loader {
     private func recordFailure(batchID: Int64, result: LoadResult, rejects: [Reject]) throws {
         guard connection.isOpen else { return }
         try connection.withTransaction {
-            try connection.execute("""
+            try connection.execute(
+                """
                 update etl.batch set status = 'failed', finished_at = clock_timestamp(), error = $2,
                     rows_read = $3, rows_loaded = 0, rows_rejected = $4 where batch_id = $1
                 """, [batchID, result.message ?? "failed", result.rowsRead, result.rowsRejected])
@@ -192,7 +204,10 @@ public final class Loader {
 enum CopyText {
     /// Escapes a value for COPY text format (`\N` for NULL).
     static func escape(_ value: String?, into out: inout String) {
-        guard let value else { out += "\\N"; return }
+        guard let value else {
+            out += "\\N"
+            return
+        }
         if !value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             out += value
             return

@@ -136,7 +136,8 @@ struct MergeSQL {
         var sql = "insert into \(target) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
         if spec.merge == .upsert, !spec.key.isEmpty {
             let updates = (columns.filter { !primaryKey.contains($0) } + ["batch_id", "source_line"]).map { "\($0) = excluded.\($0)" }
-            sql += " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", ")) where t.batch_id is distinct from $1::bigint"
+            sql +=
+                " on conflict (\(primaryKey.joined(separator: ", "))) do update set \(updates.joined(separator: ", ")) where t.batch_id is distinct from $1::bigint"
         }
         return sql
     }
@@ -170,33 +171,45 @@ struct MergeSQL {
     }
 
     mutating func loadPrimaryKey(_ connection: Connection) throws {
-        primaryKey = try connection.execute("""
+        primaryKey = try connection.execute(
+            """
             select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
             where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)
-            """, [spec.target]).map { try $0.decode(0, as: String.self) }
+            """, [spec.target]
+        ).map { try $0.decode(0, as: String.self) }
         if primaryKey.isEmpty { primaryKey = spec.key }
         let filled = Set(columns)
         rowRules = []
-        for row in try connection.execute("""
+        for row in try connection.execute(
+            """
             select c.conname, pg_get_constraintdef(c.oid), array_to_string(array(select a.attname from pg_attribute a
                    where a.attrelid = c.conrelid and a.attnum = any (c.conkey) order by a.attnum), ',')
             from pg_constraint c where c.conrelid = $1::regclass and c.contype = 'c' order by c.conname
-            """, [spec.target]) {
-            let name: String = try row.decode(0), definition: String = try row.decode(1), names: String = try row.decode(2)
+            """, [spec.target])
+        {
+            let name: String = try row.decode(0)
+            let definition: String = try row.decode(1)
+            let names: String = try row.decode(2)
             let used = names.split(separator: ",").map(String.init)
             guard definition.hasPrefix("CHECK "), !used.isEmpty, used.allSatisfy(filled.contains) else { continue }
             let expression = definition.dropFirst(6).replacingOccurrences(of: " NOT VALID", with: "")
-            rowRules.append(RowRule(failing: "not coalesce(\(expression), true)", name: name, column: used.count == 1 ? used[0] : nil,
-                                    reason: "violates the table's rule \(name): \(definition)"))
+            rowRules.append(
+                RowRule(
+                    failing: "not coalesce(\(expression), true)", name: name, column: used.count == 1 ? used[0] : nil,
+                    reason: "violates the table's rule \(name): \(definition)"))
         }
-        for row in try connection.execute("""
+        for row in try connection.execute(
+            """
             select a.attname from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and a.attnotnull
               and not a.attisdropped order by a.attnum
-            """, [spec.target]) {
+            """, [spec.target])
+        {
             let column: String = try row.decode(0)
             guard filled.contains(column) else { continue }
-            rowRules.append(RowRule(failing: "s.\(column) is null", name: "\(column) not null", column: column,
-                                    reason: "\(column) may not be empty in \(spec.target)"))
+            rowRules.append(
+                RowRule(
+                    failing: "s.\(column) is null", name: "\(column) not null", column: column,
+                    reason: "\(column) may not be empty in \(spec.target)"))
         }
     }
 }

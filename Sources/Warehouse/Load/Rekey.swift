@@ -41,14 +41,21 @@ public enum Rekey {
             for table in Set(columns.map(\.table)).sorted() {
                 _ = try connection.scalar("select pg_advisory_xact_lock($1::int, hashtext($2))", [TargetLock.lockClass, table], as: String.self)
             }
-            if let other = try connection.scalar("""
+            if let other = try connection.scalar(
+                """
                 select details->>'key_fingerprint' from etl.batch where details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 limit 1
-                """, [oldFingerprint], as: String.self) {
-                throw WarehouseError(.invalidInput, "the current key (fingerprint \(oldFingerprint)) is not the one the loaded batches used (\(other)); set LEEFBAAR_HASH_KEY_FILE to the key file in use")
+                """, [oldFingerprint], as: String.self)
+            {
+                throw WarehouseError(
+                    .invalidInput,
+                    "the current key (fingerprint \(oldFingerprint)) is not the one the loaded batches used (\(other)); set LEEFBAAR_HASH_KEY_FILE to the key file in use"
+                )
             }
             try connection.execute("create temp table leefbaar_rekey (old text primary key, new text not null) on commit drop")
             for (table, column) in columns {
-                let olds = try connection.execute("select distinct \(column) from \(table) where \(column) is not null").map { try $0.decode(0, as: String.self) }
+                let olds = try connection.execute("select distinct \(column) from \(table) where \(column) is not null").map {
+                    try $0.decode(0, as: String.self)
+                }
                 try connection.execute("truncate leefbaar_rekey")
                 if !olds.isEmpty {
                     try connection.copyIn("copy leefbaar_rekey (old, new) from stdin") { w in
@@ -56,9 +63,11 @@ public enum Rekey {
                     }
                 }
                 rows["\(table).\(column)"] = try connection.execute(
-                    "update \(table) t set \(column) = m.new from leefbaar_rekey m where t.\(column) = m.old").affectedRows
+                    "update \(table) t set \(column) = m.new from leefbaar_rekey m where t.\(column) = m.old"
+                ).affectedRows
             }
-            try connection.execute("""
+            try connection.execute(
+                """
                 update etl.batch set details = jsonb_set(details, '{key_fingerprint}', to_jsonb($1::text)) where details ? 'key_fingerprint'
                 """, [newFingerprint])
         }

@@ -23,7 +23,8 @@ public struct Migration: Sendable, Equatable {
         for file in names.sorted() where file.hasSuffix(".sql") {
             let stem = file.dropLast(4)
             guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]),
-                  stem[..<underscore].count == 4 else {
+                stem[..<underscore].count == 4
+            else {
                 throw WarehouseError(.migrationMismatch, "migration file \(file) is not named NNNN_title.sql")
             }
             guard let data = fm.contents(atPath: directory + "/" + file) else {
@@ -35,8 +36,10 @@ public struct Migration: Sendable, Equatable {
             if let previous = migrations.last, previous.version == version {
                 throw WarehouseError(.migrationMismatch, "two migrations numbered \(version): \(previous.name) and \(stem)")
             }
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]),
-                                        sql: sql, sha256: SHA256.hexDigest(data)))
+            migrations.append(
+                Migration(
+                    version: version, name: String(stem[stem.index(after: underscore)...]),
+                    sql: sql, sha256: SHA256.hexDigest(data)))
         }
         return migrations
     }

@@ -23,8 +23,10 @@ public struct SampleData {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var rng = SampleRandom(seed: seed)
         var files: [(String, String)] = []
-        func file(_ feed: String, _ name: String, encoding: SampleFile.Encoding = .utf8, bom: Bool = false,
-                  _ body: (SampleFile) throws -> Void) throws {
+        func file(
+            _ feed: String, _ name: String, encoding: SampleFile.Encoding = .utf8, bom: Bool = false,
+            _ body: (SampleFile) throws -> Void
+        ) throws {
             guard only.isEmpty || only.contains(feed) else { return }
             let out = try SampleFile(path: directory + "/" + name, encoding: encoding, bom: bom)
             try body(out)
@@ -143,7 +145,10 @@ public struct SampleData {
             amounts.append(-25_000)
             let projects = SampleGeography.projects.filter { $0.gemeente == nil || $0.gemeente == g.code }.map(\.code)
             for (i, cents) in amounts.enumerated() {
-                if lineInDocument == 0 || lineInDocument >= 10 { document += 1; lineInDocument = 0 }
+                if lineInDocument == 0 || lineInDocument >= 10 {
+                    document += 1
+                    lineInDocument = 0
+                }
                 lineInDocument += 1
                 let level: String
                 switch g.code {
@@ -153,12 +158,20 @@ public struct SampleData {
                 }
                 let category = rng.pick(["projecten", "bijdragen", "schoon-heel-veilig", "personeel", "overig"])
                 let gemeente = i % 7 == 3 ? g.code : g.name
-                var description = cents < 0 ? "Correctie boeking" : rng.pick(["Bijdrage buurtactiviteit", "Opschoonactie", "Inzet wijkbeheer",
-                                                                                 "Buurtfeest", "Café-avond buurthuis", "Tuinonderhoud complex", "Bewonersavond"])
+                var description =
+                    cents < 0
+                    ? "Correctie boeking"
+                    : rng.pick([
+                        "Bijdrage buurtactiviteit", "Opschoonactie", "Inzet wijkbeheer",
+                        "Buurtfeest", "Café-avond buurthuis", "Tuinonderhoud complex", "Bewonersavond",
+                    ])
                 if i % 11 == 5 { description = "\"\(description); factuur \(document)\"" }
                 let amount = SampleData.dutch(cents, euro: i % 13 == 0)
-                let day = rng.int(in: 1...28), month = rng.int(in: 1...12)
-                try out.line("\(date(year, month, day));\(cents < 0 ? "MEMC" : "MEM");\(year)-\(String(document));\(lineInDocument);\(4400 + rng.int(20));LB\(SampleGeography.two(rng.int(10)));\(gemeente);\(rng.pick(projects));\(level);\(category);\(description);\(amount)", crlf: true)
+                let day = rng.int(in: 1...28)
+                let month = rng.int(in: 1...12)
+                try out.line(
+                    "\(date(year, month, day));\(cents < 0 ? "MEMC" : "MEM");\(year)-\(String(document));\(lineInDocument);\(4400 + rng.int(20));LB\(SampleGeography.two(rng.int(10)));\(gemeente);\(rng.pick(projects));\(level);\(category);\(description);\(amount)",
+                    crlf: true)
             }
         }
     }
@@ -167,7 +180,9 @@ public struct SampleData {
         try out.line("Nummer;Ingediend;Gemeente;Wijkcode;Titel;Status;Toegekend;Aanvrager;Telefoon")
         let perYear = [2012: 28, 2013: 50, 2014: 52, 2015: 53, 2016: 51, 2017: 50, 2018: 52, 2019: 97]
         let assen = SampleGeography.gemeenten[0]
-        let titles = ["Buurtfeest", "Speeltuin opknappen", "Moestuin", "Kerstmarkt", "Bankje bij de vijver", "Straatbarbecue", "Jeu de boules-baan", "Voetbaltoernooi"]
+        let titles = [
+            "Buurtfeest", "Speeltuin opknappen", "Moestuin", "Kerstmarkt", "Bankje bij de vijver", "Straatbarbecue", "Jeu de boules-baan", "Voetbaltoernooi",
+        ]
         let names = ["J. de Vries", "A. Bakker", "M. Jansen", "P. Visser", "S. Smit", "L. Mulder"]
         var number = 0
         for y in 2012...max(2019, min(year, 2019)) {
@@ -178,7 +193,9 @@ public struct SampleData {
                 if number % 17 == 0 { title += " (contact: bewoner\(number)@voorbeeld.nl)" }
                 let status = rng.pick(["toegekend", "toegekend", "uitgevoerd", "afgewezen"])
                 let granted = status == "afgewezen" ? "" : SampleData.dutch(Int64(rng.int(in: 100...2_500)) * 100)
-                try out.line("MBA-\(number);\(date(y, rng.int(in: 1...12), rng.int(in: 1...28)));Assen;\(SampleGeography.wijkCode(assen, w));\(title);\(status);\(granted);\(rng.pick(names));06-\(10_000_000 + rng.int(89_999_999))")
+                try out.line(
+                    "MBA-\(number);\(date(y, rng.int(in: 1...12), rng.int(in: 1...28)));Assen;\(SampleGeography.wijkCode(assen, w));\(title);\(status);\(granted);\(rng.pick(names));06-\(10_000_000 + rng.int(89_999_999))"
+                )
             }
         }
         // Two rows as they sometimes arrive: an impossible date and a malformed amount.
@@ -193,7 +210,9 @@ public struct SampleData {
                 let g = SampleGeography.gemeenten.first { $0.code == a.gemeente }
                 let wijk = g.map { SampleGeography.wijkCode($0, rng.int($0.wijken.count)) } ?? ""
                 let title = a.title.contains(";") ? "\"\(a.title)\"" : a.title
-                try out.line("corporatie;A\(year)-\(copy * 100 + i + 1);\(date(year, rng.int(in: 1...12), rng.int(in: 1...28)));\(g?.name ?? a.gemeente);\(wijk);\(title);\(a.kind);\(a.partners.joined(separator: "|"));")
+                try out.line(
+                    "corporatie;A\(year)-\(copy * 100 + i + 1);\(date(year, rng.int(in: 1...12), rng.int(in: 1...28)));\(g?.name ?? a.gemeente);\(wijk);\(title);\(a.kind);\(a.partners.joined(separator: "|"));"
+                )
             }
         }
     }
@@ -207,7 +226,8 @@ public struct SampleData {
             let closed = rng.int(3) == 0 ? "null" : "\"\(iso(year, min(12, opened.0 + 1), opened.1))\""
             let bsn = SampleData.bsn(&rng)
             let result = rng.pick(["opgelost", "opgelost", "doorverwezen", "geen contact"])
-            try out.line("""
+            try out.line(
+                """
                 {"partner":"\(partner)","dossier":{"nummer":"\(partner == "cosis" ? "OGGZ" : "BB")-\(year)-\(String(format: "%04d", i + 1))","melder":{"naam":"Melder \(i)","telefoon":"06-\(20_000_000 + i)","bsn":"\(bsn)"}},"gemeente":"\(area.gemeente.name)","buurt":"\(area.code)","geopend":"\(iso(year, opened.0, opened.1))","gesloten":\(closed),"soort":"\(kind)","uitkomst":"\(result)"}
                 """)
         }
@@ -221,7 +241,9 @@ public struct SampleData {
         }
         let visitors = rng.split(214 * Int64(scale), into: days.count)
         for (day, count) in zip(days, visitors) {
-            try out.line("{\"locatie\":\"Beleefhuis\",\"datum\":\"\(iso(day.0, day.1, day.2))\",\"gemeente\":\"GM0106\",\"partner\":\"wijkverpleging\",\"bezoekers\":\(count)}")
+            try out.line(
+                "{\"locatie\":\"Beleefhuis\",\"datum\":\"\(iso(day.0, day.1, day.2))\",\"gemeente\":\"GM0106\",\"partner\":\"wijkverpleging\",\"bezoekers\":\(count)}"
+            )
         }
     }
 
@@ -232,7 +254,9 @@ public struct SampleData {
         let items = ["Beugel", "Douchezitje", "Drempelhulp", "Verhoogd toilet", "Extra trapleuning", "Antislipvloer", "Deurdranger"]
         for (i, cents) in costs.enumerated() {
             let area = rng.pick(buurten)
-            try out.line("LZT-\(i + 1);\(date(year, rng.int(in: 1...12), rng.int(in: 1...28)));\(area.gemeente.name);C\(area.code.suffix(6))-0;\(rng.pick(items));\(SampleData.dutch(cents));Huurder \(i);\(SampleData.bsn(&rng))")
+            try out.line(
+                "LZT-\(i + 1);\(date(year, rng.int(in: 1...12), rng.int(in: 1...28)));\(area.gemeente.name);C\(area.code.suffix(6))-0;\(rng.pick(items));\(SampleData.dutch(cents));Huurder \(i);\(SampleData.bsn(&rng))"
+            )
         }
     }
 
@@ -260,10 +284,15 @@ enum CalendarDays {
 
     /// ISO weekday, Monday = 1 (Zeller's congruence).
     static func weekday(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        var year = y, month = m
-        if month < 3 { month += 12; year -= 1 }
-        let k = year % 100, j = year / 100
-        let h = (d + 13 * (month + 1) / 5 + k + k / 4 + j / 4 + 5 * j) % 7   // 0 = Saturday
+        var year = y
+        var month = m
+        if month < 3 {
+            month += 12
+            year -= 1
+        }
+        let k = year % 100
+        let j = year / 100
+        let h = (d + 13 * (month + 1) / 5 + k + k / 4 + j / 4 + 5 * j) % 7  // 0 = Saturday
         return (h + 5) % 7 + 1
     }
 }
@@ -289,9 +318,13 @@ final class SampleFile {
         case .utf8: buffer.append(contentsOf: text.utf8)
         case .windows1252:
             for scalar in text.unicodeScalars {
-                if scalar.value < 0x80 || (0xA0...0xFF).contains(scalar.value) { buffer.append(UInt8(scalar.value)) }
-                else if scalar == "€" { buffer.append(0x80) }
-                else { buffer.append(UInt8(ascii: "?")) }
+                if scalar.value < 0x80 || (0xA0...0xFF).contains(scalar.value) {
+                    buffer.append(UInt8(scalar.value))
+                } else if scalar == "€" {
+                    buffer.append(0x80)
+                } else {
+                    buffer.append(UInt8(ascii: "?"))
+                }
             }
         }
         if crlf { buffer.append(0x0D) }

@@ -18,33 +18,49 @@ struct SampleGemeente {
 
 enum SampleGeography {
     static let gemeenten: [SampleGemeente] = [
-        SampleGemeente(code: "GM0106", name: "Assen", wijken: [
-            ("Centrum", ["Binnenstad", "Hofstukken"]),
-            ("Assen-Oost", ["Lariks", "Oude Molenbuurt", "Schilderswijk", "Molukse wijk"]),
-            ("Noorderpark", ["Noorderpark", "Diepstroeten"]),
-            ("Pittelo", ["Pittelo-Noord", "Pittelo-Zuid"]),
-            ("Marsdijk", ["Marsdijk-Noord", "Marsdijk-Zuid"]),
-            ("Kloosterveen", ["Kloosterveen-Oost", "Kloosterveen-West"]),
-            ("Baggelhuizen", ["Baggelhuizen"]),
-        ], housingBias: -0.060, afwBias: -0.080, unitsPerBuurt: 120...260, spending: 800_000),
-        SampleGemeente(code: "GM1690", name: "De Wolden", wijken: [("Ruinerwold", ["Ruinerwold"]), ("Zuidwolde", ["Zuidwolde"])],
-                       housingBias: 0.050, afwBias: 0.060, unitsPerBuurt: 60...120, spending: 58_000),
-        SampleGemeente(code: "GM0118", name: "Hoogeveen", wijken: [("Centrum", ["Alteveerstraat", "Centrum"]), ("Krakeel", ["Krakeel"])],
-                       housingBias: 0.030, afwBias: 0.020, unitsPerBuurt: 40...90, spending: 16_000),
-        SampleGemeente(code: "GM0119", name: "Meppel", wijken: [("Centrum", ["Centrum"]), ("Haveltermade", ["Haveltermade"])],
-                       housingBias: 0.040, afwBias: 0.030, unitsPerBuurt: 40...90, spending: 16_000),
-        SampleGemeente(code: "GM1731", name: "Midden-Drenthe", wijken: [("Smilde", ["Smilde", "Hoogersmilde"]), ("Beilen", ["Beilen-Centrum", "Beilen-Oost"]), ("Westerbork", ["Westerbork"])],
-                       housingBias: -0.050, afwBias: -0.040, unitsPerBuurt: 70...150, spending: 104_000),
-        SampleGemeente(code: "GM1699", name: "Noordenveld", wijken: [("Roden", ["Roden-Centrum", "Roden-Noord"]), ("Peize", ["Peize"])],
-                       housingBias: 0.045, afwBias: 0.050, unitsPerBuurt: 50...100, spending: 19_000),
-        SampleGemeente(code: "GM0085", name: "Ooststellingwerf", wijken: [("Oosterwolde", ["Haerenkwartier", "Oosterwolde-Centrum"]), ("Appelscha", ["Riemsoord", "Appelscha"]), ("Ravenswoud", ["Ravenswoud"])],
-                       housingBias: -0.070, afwBias: -0.060, unitsPerBuurt: 70...140, spending: 135_000),
-        SampleGemeente(code: "GM1701", name: "Westerveld", wijken: [("Diever", ["Diever"]), ("Havelte", ["Havelte", "Uffelte"])],
-                       housingBias: 0.035, afwBias: 0.040, unitsPerBuurt: 50...100, spending: 51_000),
+        SampleGemeente(
+            code: "GM0106", name: "Assen",
+            wijken: [
+                ("Centrum", ["Binnenstad", "Hofstukken"]),
+                ("Assen-Oost", ["Lariks", "Oude Molenbuurt", "Schilderswijk", "Molukse wijk"]),
+                ("Noorderpark", ["Noorderpark", "Diepstroeten"]),
+                ("Pittelo", ["Pittelo-Noord", "Pittelo-Zuid"]),
+                ("Marsdijk", ["Marsdijk-Noord", "Marsdijk-Zuid"]),
+                ("Kloosterveen", ["Kloosterveen-Oost", "Kloosterveen-West"]),
+                ("Baggelhuizen", ["Baggelhuizen"]),
+            ], housingBias: -0.060, afwBias: -0.080, unitsPerBuurt: 120...260, spending: 800_000),
+        SampleGemeente(
+            code: "GM1690", name: "De Wolden", wijken: [("Ruinerwold", ["Ruinerwold"]), ("Zuidwolde", ["Zuidwolde"])],
+            housingBias: 0.050, afwBias: 0.060, unitsPerBuurt: 60...120, spending: 58_000),
+        SampleGemeente(
+            code: "GM0118", name: "Hoogeveen", wijken: [("Centrum", ["Alteveerstraat", "Centrum"]), ("Krakeel", ["Krakeel"])],
+            housingBias: 0.030, afwBias: 0.020, unitsPerBuurt: 40...90, spending: 16_000),
+        SampleGemeente(
+            code: "GM0119", name: "Meppel", wijken: [("Centrum", ["Centrum"]), ("Haveltermade", ["Haveltermade"])],
+            housingBias: 0.040, afwBias: 0.030, unitsPerBuurt: 40...90, spending: 16_000),
+        SampleGemeente(
+            code: "GM1731", name: "Midden-Drenthe",
+            wijken: [("Smilde", ["Smilde", "Hoogersmilde"]), ("Beilen", ["Beilen-Centrum", "Beilen-Oost"]), ("Westerbork", ["Westerbork"])],
+            housingBias: -0.050, afwBias: -0.040, unitsPerBuurt: 70...150, spending: 104_000),
+        SampleGemeente(
+            code: "GM1699", name: "Noordenveld", wijken: [("Roden", ["Roden-Centrum", "Roden-Noord"]), ("Peize", ["Peize"])],
+            housingBias: 0.045, afwBias: 0.050, unitsPerBuurt: 50...100, spending: 19_000),
+        SampleGemeente(
+            code: "GM0085", name: "Ooststellingwerf",
+            wijken: [("Oosterwolde", ["Haerenkwartier", "Oosterwolde-Centrum"]), ("Appelscha", ["Riemsoord", "Appelscha"]), ("Ravenswoud", ["Ravenswoud"])],
+            housingBias: -0.070, afwBias: -0.060, unitsPerBuurt: 70...140, spending: 135_000),
+        SampleGemeente(
+            code: "GM1701", name: "Westerveld", wijken: [("Diever", ["Diever"]), ("Havelte", ["Havelte", "Uffelte"])],
+            housingBias: 0.035, afwBias: 0.040, unitsPerBuurt: 50...100, spending: 51_000),
     ]
 
     /// Every area with its code, in file order.
-    struct Area { let code: String; let name: String; let gemeente: SampleGemeente; let wijkCode: String? }
+    struct Area {
+        let code: String
+        let name: String
+        let gemeente: SampleGemeente
+        let wijkCode: String?
+    }
 
     static func wijkCode(_ g: SampleGemeente, _ w: Int) -> String { "WK" + g.code.dropFirst(2) + two(w + 1) }
     static func buurtCode(_ g: SampleGemeente, _ w: Int, _ b: Int) -> String { "BU" + g.code.dropFirst(2) + two(w + 1) + two(b + 1) }

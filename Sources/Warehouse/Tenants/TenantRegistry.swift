@@ -36,7 +36,10 @@ public struct TenantRegistry {
         // and folder names), and a partner code holds letters, digits and hyphens only.
         let code = kind == .gemeente ? given.uppercased() : given.lowercased()
         if kind == .partner, code.range(of: #"^[a-z0-9][a-z0-9-]{0,39}$"#, options: .regularExpression) == nil {
-            throw WarehouseError(.invalidInput, "a partner code holds letters, digits and hyphens only (up to 40), e.g. vaart-welzijn; '\(InboxRun.escaped(given))' is not one. The partner's name can be anything: --name \"Vaart Welzijn\"")
+            throw WarehouseError(
+                .invalidInput,
+                "a partner code holds letters, digits and hyphens only (up to 40), e.g. vaart-welzijn; '\(InboxRun.escaped(given))' is not one. The partner's name can be anything: --name \"Vaart Welzijn\""
+            )
         }
         let role = TenantRegistry.roleName(kind: kind, code: code)
         guard !code.isEmpty, code.count <= 40, !code.unicodeScalars.contains(where: { $0.value < 32 }) else {
@@ -50,11 +53,15 @@ public struct TenantRegistry {
         }
         return try connection.withTransaction {
             // Codes differ in more than case: tenants' export folders and role names must not collide.
-            if let row = try connection.execute("select tenant_code, kind, name, role_name from core.tenant where lower(tenant_code) = lower($1)", [code]).first {
-                let existing = Tenant(code: try row.decode(0), kind: Tenant.Kind(rawValue: try row.decode(1)) ?? kind, name: try row.decode(2), roleName: try row.decode(3))
+            if let row = try connection.execute("select tenant_code, kind, name, role_name from core.tenant where lower(tenant_code) = lower($1)", [code]).first
+            {
+                let existing = Tenant(
+                    code: try row.decode(0), kind: Tenant.Kind(rawValue: try row.decode(1)) ?? kind, name: try row.decode(2), roleName: try row.decode(3))
                 // Adding the same tenant again changes nothing (scripts may run twice); anything else is refused.
                 if existing.code == code, existing.kind == kind, name == nil || name == existing.name, password == nil { return existing }
-                throw WarehouseError(.invalidInput, "tenant \(existing.code) (\(existing.kind.rawValue), \(existing.name)) already exists; remove it first to add it differently")
+                throw WarehouseError(
+                    .invalidInput, "tenant \(existing.code) (\(existing.kind.rawValue), \(existing.name)) already exists; remove it first to add it differently"
+                )
             }
             let displayName: String
             switch kind {
@@ -68,7 +75,8 @@ public struct TenantRegistry {
                     throw WarehouseError(.invalidInput, "gemeente \(code) is not in core.gemeente: give --name to add it")
                 }
             case .partner:
-                try connection.execute("""
+                try connection.execute(
+                    """
                     insert into core.partner (partner_code, name) values ($1, $2)
                     on conflict (partner_code) do update set name = coalesce($3, core.partner.name)
                     """, [code, name ?? code, name])
@@ -89,7 +97,8 @@ public struct TenantRegistry {
                 let hashed = try connection.encryptPassword(password, user: role)
                 try connection.execute("alter role \(quoted) login password \(try connection.escapeLiteral(hashed))")
             }
-            try connection.execute("""
+            try connection.execute(
+                """
                 insert into core.tenant (tenant_code, kind, name, role_name, gemeente_code, partner_code)
                 values ($1, $2, $3, $4, $5, $6)
                 """, [code, kind.rawValue, displayName, role, kind == .gemeente ? code : nil, kind == .partner ? code : nil])
@@ -100,8 +109,9 @@ public struct TenantRegistry {
     /// Every tenant, gemeenten first.
     public func list() throws -> [Tenant] {
         try connection.execute("select tenant_code, kind, name, role_name from core.tenant order by kind, tenant_code").map {
-            Tenant(code: try $0.decode(0), kind: Tenant.Kind(rawValue: try $0.decode(1)) ?? .partner,
-                   name: try $0.decode(2), roleName: try $0.decode(3))
+            Tenant(
+                code: try $0.decode(0), kind: Tenant.Kind(rawValue: try $0.decode(1)) ?? .partner,
+                name: try $0.decode(2), roleName: try $0.decode(3))
         }
     }
 
