@@ -4,7 +4,7 @@ SWIFT_FLAGS ?=
 BIN = .build/debug
 DEMO_URL = $(shell scripts/pg-local.sh url)
 
-.PHONY: deps build test demo db-start db-stop clean bench lint lint-deps fuzz
+.PHONY: deps build test demo db-start db-stop clean bench lint lint-deps fuzz man
 
 deps:
 	@missing=""; \
@@ -39,6 +39,11 @@ bench: deps
 
 fuzz:
 	Fuzz/run.sh $(FUZZ_RUNS)
+
+# Man pages (one per command and subcommand) from the ArgumentParser definitions, into
+# .build/plugins/GenerateManual/outputs/<target>/.
+man: build
+	$(SWIFT) package plugin generate-manual --multi-page
 
 clean: db-stop
 	rm -rf .build .pgdata

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scale="${1:-3100}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/leefbaar-rbench-XXXXXX")"
-export LEEFBAAR_PGDATA="$work/pgdata" LEEFBAAR_PGPORT="${BENCH_PGPORT:-55434}" LEEFBAAR_HASH_KEY=bench
+export LEEFBAAR_PGDATA="$work/pgdata" LEEFBAAR_PGPORT="${BENCH_PGPORT:-55434}" LEEFBAAR_HASH_KEY=leefbaar-benchmark-key
 cleanup() { scripts/pg-local.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chmod 755 "$work"

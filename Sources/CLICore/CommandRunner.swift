@@ -13,6 +13,12 @@ public enum CommandRunner {
             FileHandle.standardError.write(Data("\(name): error: \(message)\n".utf8))
             exit(status.rawValue)
         }
+        // A shell asking for completions (`---completion`, from the generated scripts) is
+        // answered by ArgumentParser itself.
+        if CommandLine.arguments.dropFirst().first == "---completion" {
+            Root.main()
+            exit(0)
+        }
         // Typos first: an unknown option or command is named (with the nearest known one) before
         // any other check of the command line can mask it.
         if let problem = prescan(Root.self, Array(CommandLine.arguments.dropFirst())) { fail(problem, .usage) }

@@ -13,7 +13,7 @@ public struct Verbosity: ParsableArguments {
 }
 
 /// Log output of the executables: human lines or one JSON object per line, on standard error.
-public enum LogFormat: String, CaseIterable, Sendable {
+public enum LogFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
     case human, json
 
     /// Installs the log handler once per process.

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
 
+/// One record as `key: value` lines for people or a JSON object for programs (`--format text|json`).
+public enum RecordFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case text, json
+}
+
 /// Listings as a table for people or JSON for programs (`--format table|json`).
 public enum ListingFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
     case table, json

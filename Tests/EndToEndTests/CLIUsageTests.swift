@@ -30,6 +30,39 @@ import TestSupport
         #expect(bare.stderr.contains("SUBCOMMANDS") && bare.stdout.isEmpty)
     }
 
+    /// Options with a fixed set of values are typed: a wrong value is a usage error listing the
+    /// values, and shells complete them, feeds and reports from the SQL folder and tenants from the warehouse.
+    @Test func typedOptionsListTheirValuesAndNamesComplete() throws {
+        let cases: [(tool: String, args: [String], message: String)] = [
+            ("leefbaar-report", ["run", "uitgaven", "--year", "2019", "--format", "xls"], "The value 'xls' is invalid for '--format <format>'"),
+            ("leefbaar-etl", ["load", "--feed", "ledger", "--log-format", "xml", "x.csv"], "Please provide one of 'human' and 'json'"),
+            ("leefbaar-etl", ["tenant", "add", "gemeent", "GM0106"], "Please provide one of 'gemeente' and 'partner'"),
+            ("leefbaar-etl", ["batches", "show", "1", "--format", "table"], "Please provide one of 'text' and 'json'"),
+            ("leefbaar-etl", ["feeds", "--format", "text"], "Please provide one of 'table' and 'json'"),
+        ]
+        for c in cases {
+            let r = try runTool(c.tool, c.args)
+            #expect(r.status == 2, "\(c.args): \(r.stderr)")
+            #expect(r.stderr.contains(c.message), "\(c.args): \(r.stderr)")
+        }
+        let feeds = try runTool("leefbaar-etl", ["---completion", "load", "--", "--feed", "3", "2", "leefbaar-etl", "load", "--feed", "le"])
+        #expect(feeds.stdout.split(separator: "\n") == ["ledger", "leefbaarometer"], "\(feeds.stdout) \(feeds.stderr)")
+        let reports = try runTool("leefbaar-report", ["---completion", "run", "--", "positional@0", "2", "1", "leefbaar-report", "run", "l"])
+        #expect(reports.stdout.split(separator: "\n") == ["langer-thuis", "leefbaarometer"], "\(reports.stdout) \(reports.stderr)")
+        let script = try runTool("leefbaar-etl", ["--generate-completion-script", "bash"])
+        #expect(
+            script.status == 0 && script.stdout.contains("---completion load -- --feed") && script.stdout.contains("-W 'human'$'\\n''json'"),
+            "\(script.stdout.prefix(300))")
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            #expect(try runTool("leefbaar-etl", ["tenant", "add", "gemeente", "GM0106"], environment: env).status == 0)
+            let tenants = try runTool(
+                "leefbaar-report", ["---completion", "run", "--", "--tenant", "4", "2", "leefbaar-report", "run", "--tenant", "G"], environment: env)
+            #expect(tenants.stdout.split(separator: "\n") == ["GM0106"], "\(tenants.stdout) \(tenants.stderr)")
+        }
+    }
+
     @Test func unknownNamesAreUsageErrorsWithASuggestion() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]

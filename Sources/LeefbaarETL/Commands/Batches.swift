@@ -18,11 +18,7 @@ struct ShowBatch: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one batch in full: counts, the whole error, details, replacements.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The batch number.") var batch: Int64
-    @Option(help: "text or json.") var format = "text"
-
-    func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
-    }
+    @Option(help: "text or json.") var format: RecordFormat = .text
 
     func run() throws {
         let db = try connection.connect()
@@ -40,7 +36,7 @@ struct ShowBatch: ParsableCommand {
         else {
             throw WarehouseError(.unknownName, "no batch \(batch): see leefbaar-etl batches")
         }
-        if format == "json" {
+        if format == .json {
             print(json)
             return
         }
@@ -66,7 +62,7 @@ struct ListBatches: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List recent batches (loads) with their counts and status.")
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "How many.") var limit = 20
-    @Option(help: "Only this feed.") var feed: String?
+    @Option(help: "Only this feed.", completion: Completions.feeds) var feed: String?
     @Option(help: "table or json.") var format: ListingFormat = .table
 
     func run() throws {
@@ -90,7 +86,7 @@ struct Rejects: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the rejected rows of a batch.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The batch number.") var batch: Int64
-    @Option(help: "Also write them as CSV here.") var rejectsFile: String?
+    @Option(help: "Also write them as CSV here.", completion: .file()) var rejectsFile: String?
 
     func run() throws {
         let db = try connection.connect()

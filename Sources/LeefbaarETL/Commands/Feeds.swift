@@ -8,11 +8,7 @@ import Warehouse
 struct Feeds: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the feeds: name, inbox file pattern, format, target table and merge mode.")
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "table or json.") var format = "table"
-
-    func validate() throws {
-        guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
-    }
+    @Option(help: "table or json.") var format: ListingFormat = .table
 
     func run() throws {
         let specs = try FeedSpec.all(in: try connection.sql()).sorted { ($0.order, $0.name) < ($1.order, $1.name) }
@@ -20,7 +16,7 @@ struct Feeds: ParsableCommand {
             if case .replace(let scope) = s.merge { return "replace by \(scope.joined(separator: ", "))" }
             return "upsert by \(s.key.joined(separator: ", "))"
         }
-        if format == "json" {
+        if format == .json {
             let list: [[String: Any]] = specs.map {
                 [
                     "feed": $0.name, "file_pattern": $0.filePattern ?? NSNull(), "format": $0.input.format.rawValue, "target": $0.target,

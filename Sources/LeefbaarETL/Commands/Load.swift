@@ -17,10 +17,10 @@ struct Load: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "The feed (SQL/feeds/<feed>.yaml).")
+    @Option(help: "The feed (SQL/feeds/<feed>.yaml).", completion: Completions.feeds)
     var feed: String?
 
-    @Option(help: "A feed spec file, for a layout no SQL/feeds spec covers.")
+    @Option(help: "A feed spec file, for a layout no SQL/feeds spec covers.", completion: .file(extensions: ["yaml", "yml"]))
     var spec: String?
 
     @Flag(help: "Read, convert and validate; write nothing.")
@@ -38,29 +38,28 @@ struct Load: ParsableCommand {
     @Option(help: "Wait up to this many seconds for another load into the same table to finish (default: exit 75 at once).")
     var wait: Double = 0
 
-    @Option(help: "Write a JSON summary of the run here.")
+    @Option(help: "Write a JSON summary of the run here.", completion: .file())
     var summaryJson: String?
 
-    @Option(help: "Also write the rejects as CSV here.")
+    @Option(help: "Also write the rejects as CSV here.", completion: .file())
     var rejectsFile: String?
 
-    @Option(help: "Log format: human or json.")
-    var logFormat: String = "human"
+    @Option(help: "Log format: human lines or json (one object per line).")
+    var logFormat: LogFormat = .human
 
     @OptionGroup var verbosity: Verbosity
 
-    @Argument(help: "The files to load.")
+    @Argument(help: "The files to load.", completion: .file())
     var files: [String]
 
     func validate() throws {
         if feed != nil && spec != nil { throw ValidationError("give --feed NAME or --spec PATH, not both") }
         if let maxRejects, RejectLimit(maxRejects) == nil { throw ValidationError("--max-rejects takes a count or a percentage, e.g. 10 or 1%") }
-        if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be human or json") }
         if files.isEmpty { throw ValidationError("name at least one file") }
     }
 
     func run() throws {
-        (LogFormat(rawValue: logFormat) ?? .human).bootstrap(level: verbosity.level)
+        logFormat.bootstrap(level: verbosity.level)
         let sql = try? connection.sql()
         let feedSpec: FeedSpec
         if let spec {

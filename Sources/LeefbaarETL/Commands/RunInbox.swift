@@ -20,20 +20,19 @@ struct RunInbox: ParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "The inbox folder.") var inbox: String
+    @Option(help: "The inbox folder.", completion: .directory) var inbox: String
     @Option(help: "Wait up to this many seconds for another run to finish (default: exit 75 at once).") var wait: Double = 0
     @Option(help: "Seconds since a file's last change before it counts as complete.") var settle: Double = 5
-    @Option(help: "Log format: human or json (one object per line).") var logFormat: String = "human"
-    @Option(help: "Write a JSON summary of the run here.") var summaryJson: String?
+    @Option(help: "Log format: human lines or json (one object per line).") var logFormat: LogFormat = .human
+    @Option(help: "Write a JSON summary of the run here.", completion: .file()) var summaryJson: String?
     @OptionGroup var verbosity: Verbosity
 
     func validate() throws {
-        if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be human or json") }
         if wait < 0 || settle < 0 { throw ValidationError("--wait and --settle take seconds (0 or more)") }
     }
 
     func run() throws {
-        (LogFormat(rawValue: logFormat) ?? .human).bootstrap(level: verbosity.level)
+        logFormat.bootstrap(level: verbosity.level)
         let logger = Logger(label: "leefbaar.run")
         let db = try connection.connect()
         let specs = try FeedSpec.all(in: try connection.sql())

@@ -18,7 +18,7 @@ struct TenantCommand: ParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         @Argument(help: "gemeente or partner.")
-        var kind: String
+        var kind: Tenant.Kind
 
         @Argument(help: "CBS code (GM0106) for a gemeente, a short code (vaart-welzijn) for a partner.")
         var code: String
@@ -32,12 +32,7 @@ struct TenantCommand: ParsableCommand {
         @Option(help: "File holding the password for --login (first line).")
         var passwordFile: String?
 
-        func validate() throws {
-            guard Tenant.Kind(rawValue: kind) != nil else { throw ValidationError("kind must be gemeente or partner, not '\(kind)'") }
-        }
-
         func run() throws {
-            guard let tenantKind = Tenant.Kind(rawValue: kind) else { throw ValidationError("kind must be gemeente or partner") }
             var password: String?
             if login {
                 let text: String
@@ -52,7 +47,7 @@ struct TenantCommand: ParsableCommand {
             }
             let registry = TenantRegistry(connection: try connection.connect())
             let existed = try registry.find(code) != nil
-            let tenant = try registry.add(kind: tenantKind, code: code, name: name, password: password)
+            let tenant = try registry.add(kind: kind, code: code, name: name, password: password)
             if existed {
                 print("tenant \(tenant.code) (\(tenant.name)) exists already as role \(tenant.roleName); nothing changed")
                 return
@@ -75,7 +70,7 @@ struct TenantCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a tenant and drop its role (its data stays).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument(help: "The tenant's code.") var code: String
+        @Argument(help: "The tenant's code.", completion: Completions.tenants) var code: String
 
         func run() throws {
             try TenantRegistry(connection: try connection.connect()).remove(code: code)
@@ -83,3 +78,5 @@ struct TenantCommand: ParsableCommand {
         }
     }
 }
+
+extension Tenant.Kind: ExpressibleByArgument {}

@@ -24,18 +24,15 @@ struct Run: ParsableCommand {
         discussion: "A tenant's report runs under its PostgreSQL role in a READ ONLY transaction: row-level security decides what it sees."
     )
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "The report (see list).") var name: String
-    @Option(help: "The tenant: a gemeente code (GM0106), a partner code, or corporation (default).") var tenant: String?
+    @Argument(help: "The report (see list).", completion: Completions.reports) var name: String
+    @Option(help: "The tenant: a gemeente code (GM0106), a partner code, or corporation (default).", completion: Completions.tenants) var tenant: String?
     @Option(help: "The year.") var year: Int
-    @Option(help: "table, csv, csv-nl, json, md or html.") var format: String = "table"
-    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(help: "table, csv, csv-nl, json, md or html.") var format: ReportFormat = .table
+    @Option(help: "Write to this file instead of standard output.", completion: .file()) var out: String?
     @Flag(help: "Report on a year for which no spending is loaded (by default that is an error naming the latest loaded year).")
     var allowEmpty = false
 
     func validate() throws {
-        guard ReportFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard (2000...2100).contains(year) else { throw ValidationError("--year must be between 2000 and 2100") }
     }
 
@@ -45,8 +42,7 @@ struct Run: ParsableCommand {
         let runner = ReportRunner(connection: db, catalog: catalog)
         let who = try runner.tenant(tenant)
         try runner.requireLoaded(year: year, allowEmpty: allowEmpty)
-        let reportFormat = ReportFormat(rawValue: format) ?? .table
-        let text = try runner.render(try catalog.report(name), tenant: who, year: year, format: reportFormat).text
+        let text = try runner.render(try catalog.report(name), tenant: who, year: year, format: format).text
         if let out {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
         } else {
@@ -61,7 +57,7 @@ struct Export: ParsableCommand {
         abstract: "Write every report each tenant may see, in every format, one folder per tenant, with an index.html.")
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The year.") var year: Int
-    @Option(help: "The folder to write into.") var out: String
+    @Option(help: "The folder to write into.", completion: .directory) var out: String
     @Option(name: .customLong("tenant"), help: "Only these tenants (repeatable); corporation for the corporation. Default: the corporation and every tenant.")
     var tenants: [String] = []
     @Flag(help: "Export a year for which no spending is loaded (by default that is an error naming the latest loaded year).")
@@ -82,3 +78,5 @@ struct Export: ParsableCommand {
         )
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}
