@@ -4,6 +4,9 @@
 # seeded from the test fixtures and Fuzz/corpus/<target>. Any crash, leak, slow input (> 1 s)
 # or memory over 2 GiB fails the run; the input is kept as Fuzz/corpus/<target>/crash-*.
 # Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml)
+# FUZZ_TIMEOUT (default 1) is libFuzzer's per-input wall-clock limit; on a machine busy with other
+# work raise it, and read the "Slowest unit" lines: every input slower than 1 s is reported there
+# (and kept as Fuzz/corpus/<target>/crash-slow-unit-*) to be replayed alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,7 +18,7 @@ LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --product leefbaar-fu
 binary="$(LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --show-bin-path)/leefbaar-fuzz"
 status=0
 for t in "${targets[@]}"; do
-  corpus="$out/corpus-$t"; rm -rf "$corpus"; mkdir -p "$corpus" "Fuzz/corpus/$t"
+  corpus="$out/corpus-$t"; mkdir -p "$corpus" "Fuzz/corpus/$t"   # kept between runs: coverage grows
   case "$t" in
     csv) find Tests/Fixtures -name '*.csv' -size -64k -exec cp {} "$corpus/" \; ;;
     values) printf '1.234,56' > "$corpus/a"; printf -- '-6.2716917700698496E-2' > "$corpus/b"; printf '31-12-2019' > "$corpus/c"; printf '2019-03-14 00:00:00.000' > "$corpus/d" ;;
@@ -28,11 +31,11 @@ for t in "${targets[@]}"; do
   esac
   echo "== fuzz $t: $runs runs"
   set +e
-  SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" -runs="$runs" -timeout=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+  SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-1}" -report_slow_units=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="Fuzz/corpus/$t/crash-" "$corpus" "Fuzz/corpus/$t" > "$out/fuzz-$t.log" 2>&1
   rc=$?
   set -e
-  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|.*Test unit written)' "$out/fuzz-$t.log" || true
+  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Slowest unit|.*Test unit written)' "$out/fuzz-$t.log" || true
   [ "$rc" -eq 0 ] || { echo "fuzz $t: exit $rc (see $out/fuzz-$t.log)"; status=1; }
 done
 exit "$status"
