@@ -208,7 +208,7 @@ extension PostgresError {
 extension String {
     func trimmingTrailingNewlines() -> String {
         var s = self
-        while let last = s.last, last == "\n" || last == "\r" || last == " " { s.removeLast() }
+        while let last = s.last, last.isNewline || last == " " { s.removeLast() }
         return s
     }
 }

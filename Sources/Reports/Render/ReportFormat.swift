@@ -79,16 +79,17 @@ enum TextRenderer {
 /// CSV: plain (`,`, dot decimals) or Dutch Excel (`;`, decimal comma, UTF-8 BOM).
 enum CSVRenderer {
     static func render(_ table: ReportTable, dutch: Bool) -> String {
-        let separator = dutch ? ";" : ","
+        let separator: Unicode.Scalar = dutch ? ";" : ","
         func quote(_ s: String) -> String {
-            s.contains(where: { $0 == Character(separator) || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            s.unicodeScalars.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var out = dutch ? "\u{FEFF}" : ""
         // Column names stay the stable SQL names; a declared total row is marked, so a sum of a
         // column does not count it twice.
         let marked = table.total != nil
-        out += (table.columns.map { quote($0.name) } + (marked ? ["is_totaal"] : [])).joined(separator: separator) + "\r\n"
+        out += (table.columns.map { quote($0.name) } + (marked ? ["is_totaal"] : [])).joined(separator: String(separator)) + "\r\n"
         for (index, row) in table.rows.enumerated() {
             out +=
                 (zip(row, table.columns).map { value, column in
@@ -100,7 +101,7 @@ enum CSVRenderer {
                         return quote("'" + value)
                     }
                     return quote(value)
-                } + (marked ? [table.isTotal(index) ? (dutch ? "ja" : "true") : (dutch ? "nee" : "false")] : [])).joined(separator: separator) + "\r\n"
+                } + (marked ? [table.isTotal(index) ? (dutch ? "ja" : "true") : (dutch ? "nee" : "false")] : [])).joined(separator: String(separator)) + "\r\n"
         }
         return out
     }
