@@ -1,11 +1,11 @@
-import Ingest
-/// A small deterministic generator (SplitMix64): the same seed gives the same sample files.
-struct SampleRandom {
+/// A small deterministic generator (SplitMix64): the same seed gives the same sample files (and
+/// the same cases in the property tests).
+public struct SampleRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
