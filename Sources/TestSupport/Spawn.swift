@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Foundation's `Process` on Linux notices exit through a descriptor the child inherits; a server
 /// that `pg_ctl start` leaves running inherits it too, so `waitUntilExit` would never return.
-func spawnAndWait(_ path: String, _ arguments: [String], outputPath: String, directory: String) throws -> Int32 {
+func spawnAndWait(_ path: String, _ arguments: [String], outputPath: String) throws -> Int32 {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

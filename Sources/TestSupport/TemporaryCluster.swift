@@ -131,7 +131,7 @@ public final class TemporaryCluster: Sendable {
         let path = binDirectory + "/" + tool
         let (executable, argv) = runAs.map { ("/usr/sbin/runuser", ["-u", $0, "--", path] + arguments) } ?? (path, arguments)
         let outputPath = directory + "/\(tool).out"
-        let status = try spawnAndWait(executable, argv, outputPath: outputPath, directory: directory)
+        let status = try spawnAndWait(executable, argv, outputPath: outputPath)
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard status == 0 else {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""

@@ -31,8 +31,11 @@ import Warehouse
             #expect(second.status == 0)
             #expect(second.stdout.contains("up to date"))
             let status = try runTool("leefbaar-etl", ["migrate", "--status", "--database-url", cluster.conninfo(database: name)])
-            #expect(status.stdout.contains("0001_schemas  applied"))
-            #expect(!status.stdout.contains("  pending"))
+            #expect(status.stdout.range(of: #"0001_schemas +applied"#, options: .regularExpression) != nil, "\(status.stdout)")
+            #expect(!status.stdout.contains(" pending"))
+            let json = try runTool("leefbaar-etl", ["migrate", "--status", "--format", "json", "--database-url", cluster.conninfo(database: name)])
+            let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]] ?? []
+            #expect(rows.first?["migration"] == "0001_schemas" && rows.allSatisfy { $0["state"] == "applied" && $0["applied_at"]?.isEmpty == false })
         }
     }
 

@@ -48,14 +48,13 @@ public final class CSVReader {
     /// Opens a reader on a file handle positioned at the first byte to parse (after any BOM).
     public init(
         handle: FileHandle, delimiter: UInt8, quote: UInt8 = UInt8(ascii: "\""), maxFieldBytes: Int = 1 << 20,
-        initialBytes: [UInt8] = [], chunkSize: Int = 1 << 20
+        chunkSize: Int = 1 << 20
     ) {
         self.chunkSize = max(chunkSize, 1)
         self.input = handle
         self.delimiter = delimiter
         self.quote = quote
         self.maxFieldBytes = maxFieldBytes
-        self.chunk = initialBytes
         buffer = .allocate(capacity: 64 * 1024)
     }
 

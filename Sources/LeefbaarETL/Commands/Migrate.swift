@@ -18,14 +18,17 @@ struct Migrate: ParsableCommand {
     @Flag(help: "Like --status, but exit 1 when a migration is pending or changed: a gate for deploys.")
     var check = false
 
+    @Option(help: "With --status or --check: table or json.")
+    var format: ListingFormat = .table
+
     func run() throws {
         let db = try connection.connect()
         let migrator = Migrator(connection: db, migrations: try Migration.load(from: try connection.sql().migrations))
         if status || check {
             let lines = try migrator.status()
-            for line in lines {
-                print("\(Migration.stem(version: line.version, name: line.name))  \(line.state)\(line.appliedAt.map { "  \($0)" } ?? "")")
-            }
+            format.print(
+                header: ["migration", "state", "applied_at"],
+                rows: lines.map { [Migration.stem(version: $0.version, name: $0.name), "\($0.state)", $0.appliedAt.map { "\($0)" } ?? ""] })
             let open = lines.filter { "\($0.state)" != "applied" }
             if check && !open.isEmpty {
                 throw WarehouseError(
