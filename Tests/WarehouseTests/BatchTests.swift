@@ -18,10 +18,10 @@ import Testing
                 // A check that finds fault with the merged rows: the merge already inserted them.
                 let strict = try ledgerSpec(replacing: [
                     (
-                        "checks:\n  - spending_known_gemeente",
+                        "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
                         """
                         checks:
-                          - spending_known_gemeente
+                          - known: {column: gemeente_code, in: core.gemeente}
                           - name: no_meppel_lines
                             sql: select source_line from core.spending where batch_id = $1 and gemeente_code = 'GM0119'
                         """

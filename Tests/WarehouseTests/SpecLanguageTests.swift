@@ -119,7 +119,7 @@ import Testing
                 #expect(result.errorCode == .checkFailed)
                 #expect(
                     result.message?.contains(
-                        "data check activity_partner_known failed (346 rows), e.g. 2 onbekende-partner; 3 onbekende-partner; 4 onbekende-partner") == true,
+                        "data check partner_code_known failed (346 rows), e.g. 2 onbekende-partner; 3 onbekende-partner; 4 onbekende-partner") == true,
                     "\(result.message ?? "")")
             }
         }
@@ -341,7 +341,7 @@ import Testing
                 ] {
                     let spec = try ledgerSpec(replacing: [
                         (
-                            "checks:\n  - spending_known_gemeente",
+                            "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
                             """
                             checks:
                               - name: writes
@@ -484,7 +484,7 @@ import Testing
                 let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
                 let badCheck = try ledgerSpec(replacing: [
                     (
-                        "checks:\n  - spending_known_gemeente",
+                        "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
                         """
                         checks:
                           - name: typo

@@ -119,16 +119,58 @@ extension FeedSpec {
                     spec.checks.append(loaded)
                 } else {
                     let map = try SpecMap(check.node, path: path, context: "check")
-                    spec.checks.append(
-                        CheckSpec(
-                            name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? "",
-                            origin: "\(path):\(check.line)"))
+                    if let known = try map.map("known") {
+                        var loaded = try knownCheck(known, target: spec.target)
+                        loaded.origin = "\(path):\(check.line)"
+                        spec.checks.append(loaded)
+                        try known.finish()
+                    } else {
+                        spec.checks.append(
+                            CheckSpec(
+                                name: try map.string("name", required: true) ?? "", sql: try map.string("sql", required: true) ?? "",
+                                origin: "\(path):\(check.line)"))
+                    }
                     try map.finish()
                 }
             }
         }
         try top.finish()
         return spec
+    }
+
+    /// `known: {column: partner_code, in: core.partner}`: every value of the column among the
+    /// batch's rows (of the target, or of `table:`) exists in the reference table's column of the
+    /// same name (or `in: core.partner(code)`). Nulls pass. One template instead of a check file each.
+    package static func knownCheck(_ map: SpecMap, target: String) throws -> CheckSpec {
+        let identifier = #"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$"#
+        func name(_ key: String, _ value: String) throws -> String {
+            guard value.range(of: identifier, options: .regularExpression) != nil else {
+                throw map.error(key, "\(key): '\(value)' is not a plain (schema.)name")
+            }
+            return value.split(separator: ".").map { "\"\($0)\"" }.joined(separator: ".")
+        }
+        guard let column = try map.string("column", required: true), let reference = try map.string("in", required: true) else {
+            throw map.error(nil, "known needs column and in")
+        }
+        var referenceTable = reference
+        var referenceColumn = column
+        if let open = reference.firstIndex(of: "("), reference.hasSuffix(")") {
+            referenceTable = String(reference[..<open])
+            referenceColumn = String(reference[reference.index(after: open)..<reference.index(before: reference.endIndex)])
+        }
+        let table = try map.string("table") ?? target
+        let c = try name("column", column)
+        let t = try name("table", table)
+        let r = try name("in", referenceTable)
+        let rc = try name("in", referenceColumn)
+        let checkName = try map.string("name") ?? "\(column)_known"
+        return CheckSpec(
+            name: checkName,
+            sql: """
+                select source_line, \(c) from \(t)
+                where batch_id = $1 and \(c) is not null and \(c) not in (select \(rc) from \(r) where \(rc) is not null)
+                order by source_line
+                """)
     }
 
     package static func loadCheck(_ name: String, sql: SQLDirectory?, path: String) throws -> CheckSpec {

@@ -1,4 +1,0 @@
--- core.leefbaarometer_score rows of the batch ($1) whose gemeente_code is not in core.gemeente.
-select source_line, gemeente_code from core.leefbaarometer_score
-where batch_id = $1 and gemeente_code not in (select gemeente_code from core.gemeente)
-order by source_line
