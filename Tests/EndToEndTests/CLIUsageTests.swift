@@ -88,6 +88,12 @@ import TestSupport
             #expect(set.status == 0, "\(set.stderr)")
             #expect(try runTool("leefbaar-etl", ["settings", "get", "inzet.plus_sd"], environment: env).stdout == "-0.4\n")
             #expect(try runTool("leefbaar-etl", ["settings", "set", "inzet.plus_sd", "0x1p-1"], environment: env).status == 2)
+            let unknown = try runTool("leefbaar-etl", ["settings", "get", "inzet.plus"], environment: env)
+            #expect(unknown.status == 2 && unknown.stderr.contains("no setting 'inzet.plus'. Did you mean 'inzet.plus_sd'?"), "\(unknown.stderr)")
+            let orange = try runTool("leefbaar-etl", ["settings", "set", "inzet.plusplus_sd", "0"], environment: env)
+            #expect(orange.status == 2 && orange.stderr.contains("must not be above the yellow one (inzet.plus_sd -0.4)"), "\(orange.stderr)")
+            let batch = try runTool("leefbaar-etl", ["rejects", "999"], environment: env)
+            #expect(batch.status == 2 && batch.stderr.contains("no batch 999"), "\(batch.stderr)")
         }
     }
 }

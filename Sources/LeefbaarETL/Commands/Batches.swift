@@ -21,21 +21,7 @@ struct ShowBatch: ParsableCommand {
     @Option(help: "text or json.") var format: RecordFormat = .text
 
     func run() throws {
-        let db = try connection.connect()
-        guard
-            let json = try db.scalar(
-                """
-                select jsonb_build_object('batch', b.batch_id, 'feed', b.feed, 'file', b.file_name, 'sha256', b.file_sha256, 'bytes', b.bytes,
-                       'status', b.status, 'rows_read', b.rows_read, 'rows_loaded', b.rows_loaded, 'rows_rejected', b.rows_rejected,
-                       'rows_replaced', b.rows_replaced, 'replaced_by', b.replaced_by, 'started_at', b.started_at, 'finished_at', b.finished_at,
-                       'run_by', b.run_by, 'error', b.error, 'details', b.details,
-                       'replacements', coalesce((select jsonb_agg(jsonb_build_object('by', r.replaced_by, 'scope', r.scope, 'rows', r.rows) order by r.replaced_by, r.scope)
-                                                 from etl.replacement r where r.batch_id = b.batch_id), '[]'::jsonb))::text
-                from etl.batch b where b.batch_id = $1
-                """, [batch], as: String.self)
-        else {
-            throw WarehouseError(.unknownName, "no batch \(batch): see leefbaar-etl batches")
-        }
+        let json = try BatchHistory(connection: try connection.connect()).json(batch)
         if format == .json {
             print(json)
             return
@@ -66,18 +52,8 @@ struct ListBatches: ParsableCommand {
     @Option(help: "table or json.") var format: ListingFormat = .table
 
     func run() throws {
-        let db = try connection.connect()
-        try BatchJanitor.failAbandoned(db)
-        let rows = try db.execute(
-            """
-            select batch_id, feed, file_name, status, rows_read, rows_loaded, rows_rejected,
-                   to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), coalesce(round(extract(epoch from finished_at - started_at)::numeric, 2)::text, ''),
-                   coalesce(left(error, 80), '')
-            from etl.batch where ($2::text is null or feed = $2) order by batch_id desc limit $1
-            """, [limit, feed])
-        format.print(
-            header: ["batch", "feed", "file", "status", "read", "loaded", "rejected", "started", "seconds", "error"],
-            rows: rows.map { r in (0..<10).map { r[$0] ?? "" } }, rightAligned: [0, 4, 5, 6, 8])
+        let rows = try BatchHistory(connection: try connection.connect()).recent(limit: limit, feed: feed)
+        format.print(header: BatchHistory.recentColumns, rows: rows, rightAligned: [0, 4, 5, 6, 8])
     }
 }
 
@@ -89,19 +65,7 @@ struct Rejects: ParsableCommand {
     @Option(help: "Also write them as CSV here.", completion: .file()) var rejectsFile: String?
 
     func run() throws {
-        let db = try connection.connect()
-        guard let file = try db.scalar("select file_name from etl.batch where batch_id = $1", [batch], as: String.self) else {
-            throw ValidationError("no batch \(batch)")
-        }
-        let rejects = try db.execute(
-            """
-            select line, column_name, raw_value, coalesce(raw_record, ''), reason from etl.reject where batch_id = $1 order by line, reject_id
-            """, [batch]
-        ).map {
-            Reject(
-                line: try $0.decode(0, as: Int.self), column: try $0.decode(1), rawValue: try $0.decode(2),
-                rawRecord: try $0.decode(3), reason: try $0.decode(4))
-        }
+        let (file, rejects) = try BatchHistory(connection: try connection.connect()).rejects(batch)
         for line in LoadReport.rejectLines(rejects, file: file, limit: Int.max) { print(line) }
         print("\(rejects.count) rejected rows in batch \(batch)")
         if let rejectsFile {
