@@ -47,6 +47,8 @@ public struct SQLDirectory: Sendable {
     public var migrations: String { path + "/migrations" }
     /// `SQL/feeds`.
     public var feeds: String { path + "/feeds" }
+    /// `SQL/models`: the current definition of each view and function.
+    public var models: String { path + "/models" }
     /// `SQL/checks`.
     public var checks: String { path + "/checks" }
     /// `SQL/reports`.

@@ -49,3 +49,21 @@ import Testing
         }
     }
 }
+
+/// Found by `make fuzz` (yaml): `feed: &artners` is an anchor with an empty value, and a spec whose
+/// feed had no name was accepted.
+@Suite struct SpecFuzzRegressionTests {
+    @Test func aFeedWithoutANameIsRefused() throws {
+        let text = try String(contentsOf: packageRoot().appendingPathComponent("Fuzz/corpus/yaml/crash-empty-feed-name"), encoding: .utf8)
+        #expect(text.contains("feed: &artners"))
+        do {
+            _ = try FeedSpec.parse(text, path: "p.yaml", sql: nil)
+            Issue.record("a spec without a feed name was accepted")
+        } catch let error as WarehouseError {
+            #expect(error.message.contains("p.yaml:2") && error.message.contains("feed must be a name of lowercase letters"), "\(error.message)")
+        }
+        for bad in ["Ledger", "led ger", "../x", ""] {
+            #expect(throws: WarehouseError.self) { try FeedSpec.parse("feed: \"\(bad)\"\ntarget: core.x\ncolumns:\n  - {name: a}\n", path: "q.yaml", sql: nil) }
+        }
+    }
+}

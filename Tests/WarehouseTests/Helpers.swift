@@ -15,7 +15,7 @@ func withMigratedDatabase<T>(cluster: TemporaryCluster? = nil, _ body: (Temporar
     let name = try cluster.createDatabase(prefix: "w")
     defer { try? cluster.dropDatabase(name) }
     let db = try cluster.connect(database: name)
-    try Migrator(connection: db, migrations: try projectMigrations()).migrate()
+    try Migrator(connection: db, sql: projectSQL()).migrate()
     return try body(cluster, name, db)
 }
 

@@ -32,6 +32,49 @@ import Testing
         }
     }
 
+    static let modelTable = Migration(
+        version: 4, name: "models",
+        sql: "create table etl.schema_model (name text primary key, sha256 text not null, applied_at timestamptz not null default now());")
+
+    /// A view's one current definition lives in a model file: a new or changed file is re-applied
+    /// by the next migrate (all models, in order, in one transaction); an unchanged one is not.
+    @Test func changedModelsAreReappliedAndABrokenOneChangesNothing() throws {
+        try withTestConnection { db throws in
+            let v1 = Model(name: "10_counter_view", sql: "create or replace view public.counter_view as select n from public.counter;")
+            let doubled = Model(name: "20_doubled", sql: "create or replace view public.doubled as select n * 2 as d from public.counter_view;")
+            let migrations = [Self.base, Self.second, Self.modelTable]
+            let first = Migrator(connection: db, migrations: migrations, models: [v1, doubled])
+            #expect(try first.modelStatus().map(\.state) == ["new", "new"])
+            try first.migrate()
+            #expect(try first.modelStatus().map(\.state) == ["applied", "applied"])
+            #expect(try db.scalar("select d from public.doubled", as: Int.self) == 2)
+            let appliedAt = try db.scalar("select applied_at::text from etl.schema_model where name = '20_doubled'", as: String.self)
+            #expect(try first.applyModels().isEmpty)
+            // The definition changes in its one place; the dependent view stays.
+            let v2 = Model(name: "10_counter_view", sql: "create or replace view public.counter_view as select n + 10 as n from public.counter;")
+            let second = Migrator(connection: db, migrations: migrations, models: [v2, doubled])
+            #expect(try second.modelStatus().map(\.state) == ["changed", "applied"])
+            #expect(try second.applyModels() == ["10_counter_view"])
+            #expect(try db.scalar("select d from public.doubled", as: Int.self) == 22)
+            #expect(try db.scalar("select applied_at::text from etl.schema_model where name = '20_doubled'", as: String.self) != appliedAt)
+            // A broken model: the error names it, and no model of that run is applied.
+            let broken = Model(name: "30_broken", sql: "create or replace view public.broken as select nope from public.counter;")
+            let v3 = Model(name: "10_counter_view", sql: "create or replace view public.counter_view as select n + 100 as n from public.counter;")
+            do {
+                try Migrator(connection: db, migrations: migrations, models: [v3, doubled, broken]).migrate()
+                Issue.record("a broken model was applied")
+            } catch let error as PostgresError {
+                #expect(error.message.contains("model 30_broken.sql failed (nothing of the models applied)"), "\(error.message)")
+            }
+            #expect(try db.scalar("select d from public.doubled", as: Int.self) == 22)
+            #expect(try db.scalar("select count(*) from etl.schema_model", as: Int.self) == 2)
+            // A migration that drops a view (to change its columns) gets it back from the models.
+            let drop = Migration(version: 5, name: "drop_doubled", sql: "drop view public.doubled;")
+            try Migrator(connection: db, migrations: migrations + [drop], models: [v2, doubled]).migrate()
+            #expect(try db.scalar("select d from public.doubled", as: Int.self) == 22)
+        }
+    }
+
     @Test func changedChecksumIsRefusedAndNothingApplied() throws {
         try withTestConnection { db throws in
             try Migrator(connection: db, migrations: [Self.base, Self.second]).migrate()

@@ -60,6 +60,10 @@ extension FeedSpec {
             order: try top.int("order") ?? 50,
             path: path
         )
+        // The feed's name keys its batches and appears in file names and commands.
+        guard name.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) != nil else {
+            throw top.error("feed", "feed must be a name of lowercase letters, digits, - and _ (e.g. ledger), not '\(name)'")
+        }
         guard spec.target.range(of: #"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
             throw top.error("target", "target must be schema.table in lowercase, e.g. core.spending")
         }

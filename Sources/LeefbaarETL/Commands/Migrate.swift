@@ -23,23 +23,29 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let db = try connection.connect()
-        let migrator = Migrator(connection: db, migrations: try Migration.load(from: try connection.sql().migrations))
+        let migrator = try Migrator(connection: db, sql: try connection.sql())
         if status || check {
             let lines = try migrator.status()
+            let models = try migrator.modelStatus()
             format.print(
                 header: ["migration", "state", "applied_at"],
-                rows: lines.map { [Migration.stem(version: $0.version, name: $0.name), "\($0.state)", $0.appliedAt.map { "\($0)" } ?? ""] })
-            let open = lines.filter { "\($0.state)" != "applied" }
+                rows: lines.map { [Migration.stem(version: $0.version, name: $0.name), "\($0.state)", $0.appliedAt.map { "\($0)" } ?? ""] }
+                    + models.map { ["models/" + $0.name, $0.state, $0.appliedAt ?? ""] })
+            let open =
+                lines.filter { "\($0.state)" != "applied" }.map { "\(Migration.stem(version: $0.version, name: $0.name)): \($0.state)" }
+                + models.filter { $0.state != "applied" }.map { "models/\($0.name): \($0.state)" }
             if check && !open.isEmpty {
                 throw WarehouseError(
                     .migrationMismatch,
-                    "\(open.count) migration\(open.count == 1 ? " is" : "s are") not applied as written (\(open.map { "\(Migration.stem(version: $0.version, name: $0.name)): \($0.state)" }.joined(separator: ", "))): run `leefbaar-etl migrate`"
+                    "\(open.count) migration\(open.count == 1 ? " or model is" : "s or models are") not applied as written (\(open.joined(separator: ", "))): run `leefbaar-etl migrate`"
                 )
             }
             return
         }
+        let openModels = try migrator.modelStatus().filter { $0.state != "applied" }.map(\.name)
         let applied = try migrator.migrate()
-        if applied.isEmpty {
+        for name in openModels { print("applied model \(name)") }
+        if applied.isEmpty && openModels.isEmpty {
             print("migrate: up to date")
         } else {
             for m in applied { print("applied \(Migration.stem(version: m.version, name: m.name))") }

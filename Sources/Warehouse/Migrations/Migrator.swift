@@ -25,11 +25,30 @@ public struct Migrator {
 
     let connection: Connection
     let migrations: [Migration]
+    let models: [Model]
 
-    /// A migrator for a connection and the migrations on disk.
-    public init(connection: Connection, migrations: [Migration]) {
+    /// A migrator for a connection and the migrations (and models) on disk.
+    public init(connection: Connection, migrations: [Migration], models: [Model] = []) {
         self.connection = connection
         self.migrations = migrations
+        self.models = models
+    }
+
+    /// The migrations and models of a SQL folder.
+    public init(connection: Connection, sql: SQLDirectory) throws {
+        self.init(connection: connection, migrations: try Migration.load(from: sql.migrations), models: try Model.load(from: sql.models))
+    }
+
+    /// Each model file and whether the database holds it as written: `applied`, `changed` or `new`.
+    public func modelStatus() throws -> [(name: String, state: String, appliedAt: String?)] {
+        let exists = try connection.scalar("select to_regclass('etl.schema_model') is not null", as: Bool.self) ?? false
+        var done: [String: (sha256: String, at: String)] = [:]
+        if exists {
+            for row in try connection.execute("select name, sha256, applied_at::text from etl.schema_model") {
+                done[try row.decode(0, as: String.self)] = (try row.decode(1), try row.decode(2))
+            }
+        }
+        return models.map { m in (m.name, done[m.name].map { $0.sha256 == m.sha256 ? "applied" : "changed" } ?? "new", done[m.name]?.at) }
     }
 
     /// What is recorded as applied (empty before the first migration).
@@ -92,6 +111,33 @@ public struct Migrator {
             }
             done.append(migration)
         }
+        // After any migration, every model again: a migration may have dropped a view to change its columns.
+        try applyModels(all: !done.isEmpty)
         return done
+    }
+
+    /// Re-applies every model, in order and in one transaction, when any is new or changed (or
+    /// `all`), and records their checksums; returns the names that were new or changed.
+    @discardableResult
+    func applyModels(all: Bool = false) throws -> [String] {
+        let open = try modelStatus().filter { $0.state != "applied" }.map(\.name)
+        guard !open.isEmpty || (all && !models.isEmpty) else { return [] }
+        try connection.withTransaction {
+            for model in models {
+                do {
+                    try connection.executeScript(model.sql)
+                } catch let error as PostgresError {
+                    var wrapped = error
+                    wrapped.message = "model \(model.name).sql failed (nothing of the models applied): " + error.message
+                    throw wrapped
+                }
+                try connection.execute(
+                    """
+                    insert into etl.schema_model (name, sha256) values ($1, $2)
+                    on conflict (name) do update set sha256 = excluded.sha256, applied_at = now()
+                    """, [model.name, model.sha256])
+            }
+        }
+        return open
     }
 }
