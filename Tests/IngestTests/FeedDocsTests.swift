@@ -21,3 +21,21 @@ import Testing
 func packageRoot(file: String = #filePath) -> URL {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
+
+/// The batch log has one owner: no code but `BatchLog` writes `etl.batch`, `etl.reject` or
+/// `etl.replacement` (migrations and models aside).
+@Suite struct BatchLogOwnerTests {
+    @Test func onlyTheBatchLogWritesTheBatchTables() throws {
+        let sources = packageRoot().appendingPathComponent("Sources")
+        let files =
+            FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(files.count > 50)
+        let write = try NSRegularExpression(
+            pattern: #"(insert\s+into|update|delete\s+from|copy)\s+etl\.(batch|reject|replacement)\b"#, options: [.caseInsensitive])
+        for file in files where file.lastPathComponent != "BatchLog.swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let hits = write.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))
+            #expect(hits == 0, "\(file.lastPathComponent) writes the batch log itself")
+        }
+    }
+}

@@ -29,14 +29,7 @@ public enum BatchJanitor {
             let free = try connection.scalar("select pg_try_advisory_lock($1::int, ($2::bigint % 2147483647)::int)", [lockClass, id], as: Bool.self) ?? false
             guard free else { continue }
             defer { release(id, connection) }
-            let marked = try connection.execute(
-                """
-                update etl.batch set status = 'failed', finished_at = clock_timestamp(),
-                    error = 'abandoned: the loading process ended before the batch finished (found ' || to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS') || ')'
-                where batch_id = $1 and status = 'running'
-                """, [id]
-            ).affectedRows
-            if marked > 0 { abandoned.append(id) }
+            if try BatchLog(connection: connection).abandoned(id) { abandoned.append(id) }
             // Its staging tables (committed by the staging connection) are left over too.
             let leftovers = try connection.execute(
                 """

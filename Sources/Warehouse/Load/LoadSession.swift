@@ -143,7 +143,7 @@ struct LoadSession {
         try db.executeScript(MergeSQL.createTallies)
         if let previous {
             try db.execute(sql.deleteBatch, [previous])
-            try db.execute("update etl.batch set status = 'replaced', replaced_by = $2 where batch_id = $1", [previous, batchID])
+            try BatchLog(connection: db).replacedWhole(previous, by: batchID)
             for table in spec.extraTargets {
                 try db.execute("delete from \(table) where batch_id = $1", [previous])
             }
@@ -167,7 +167,7 @@ struct LoadSession {
         }
         rowsLoaded = merger.loaded
         try recordReplacements()
-        try Loader.storeRejects(allRejects, batchID: batchID, connection)
+        try BatchLog(connection: connection).storeRejects(allRejects, batch: batchID)
         try runChecks()
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
@@ -177,11 +177,7 @@ struct LoadSession {
         if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         if spec.columns.contains(where: { $0.personal == .hash }), let fingerprint = privacy.fingerprint { details["key_fingerprint"] = fingerprint }
-        try connection.execute(
-            """
-            update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
-                rows_rejected = $4, details = $5::jsonb where batch_id = $1
-            """, [batchID, rowsRead, rowsLoaded, allRejects.count, LoadSession.json(details)])
+        try BatchLog(connection: connection).loaded(batchID, read: rowsRead, loaded: rowsLoaded, rejected: allRejects.count, details: LoadSession.json(details))
     }
 
     /// Runs the spec's data checks on the merged rows, read-only: in a savepoint whose transaction is
@@ -229,8 +225,8 @@ struct LoadSession {
                     """)
             }
         }
-        replacements = try connection.execute(MergeSQL.recordReplacements, [batchID]).map {
-            Replacement(batchID: try $0.decode(0), feed: try $0.decode(1), rows: Int(try $0.decode(2, as: Int64.self)), status: try $0.decode(3))
+        replacements = try BatchLog(connection: connection).replacements(by: batchID).map {
+            Replacement(batchID: $0.batch, feed: $0.feed, rows: Int($0.rows), status: $0.status)
         }.sorted { $0.batchID < $1.batchID }
     }
 

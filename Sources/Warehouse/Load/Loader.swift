@@ -99,14 +99,8 @@ public final class Loader {
             result.seconds = Date().timeIntervalSince(started)
             return result
         }
-        guard
-            let batchID = try connection.scalar(
-                """
-                insert into etl.batch (feed, file_name, file_sha256, bytes) values ($1, $2, $3, $4) returning batch_id
-                """, [spec.name, file, probe.sha256, probe.size], as: Int64.self)
-        else {
-            throw WarehouseError(.invalidInput, "could not create a batch")
-        }
+        let log = BatchLog(connection: connection)
+        let batchID = try log.open(feed: spec.name, file: file, sha256: probe.sha256, bytes: Int64(probe.size))
         result.batchID = batchID
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
         try BatchJanitor.hold(batchID, connection)
@@ -126,7 +120,7 @@ public final class Loader {
             result.rowsLoaded = 0
             result.message = Loader.describe(error)
             result.errorCode = (error as? WarehouseError)?.code
-            try recordFailure(batchID: batchID, result: result, rejects: session.allRejects)
+            try log.failed(batchID, message: result.message ?? "failed", read: result.rowsRead, rejects: session.allRejects)
             if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
         }
         result.seconds = Date().timeIntervalSince(started)
@@ -173,29 +167,5 @@ public final class Loader {
     static func describe(_ error: any Error) -> String {
         if let w = error as? WarehouseError { return w.message }
         return "\(error)"
-    }
-
-    /// Marks a batch failed (in its own transaction) and keeps its rejects for `leefbaar-etl rejects`.
-    private func recordFailure(batchID: Int64, result: LoadResult, rejects: [Reject]) throws {
-        guard connection.isOpen else { return }
-        try connection.withTransaction {
-            try connection.execute(
-                """
-                update etl.batch set status = 'failed', finished_at = clock_timestamp(), error = $2,
-                    rows_read = $3, rows_loaded = 0, rows_rejected = $4 where batch_id = $1
-                """, [batchID, result.message ?? "failed", result.rowsRead, result.rowsRejected])
-            try Loader.storeRejects(rejects, batchID: batchID, connection)
-        }
-    }
-
-    static func storeRejects(_ rejects: [Reject], batchID: Int64, _ connection: Connection) throws {
-        guard !rejects.isEmpty else { return }
-        try connection.copyIn("copy etl.reject (batch_id, line, column_name, raw_value, raw_record, reason) from stdin") { w in
-            for r in rejects {
-                // PostgreSQL text cannot hold NUL: show it as U+2400.
-                let values = [r.column, r.rawValue, r.rawRecord, r.reason].map { $0?.replacingOccurrences(of: "\u{0}", with: "\u{2400}") }
-                try w.write(CopyText.line([String(batchID), String(r.line)] + values))
-            }
-        }
     }
 }

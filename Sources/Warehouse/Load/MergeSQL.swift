@@ -117,18 +117,6 @@ struct MergeSQL {
         order by g.scope
         """
 
-    /// Records what the load removed of earlier batches (etl.replacement, rows_replaced, status)
-    /// and returns `batch, feed, rows, status` per batch that lost rows. `$1` = this batch.
-    static let recordReplacements = """
-        with g as (select batch_id, scope, sum(n)::bigint as n from leefbaar_gone group by 1, 2),
-        ins as (insert into etl.replacement (batch_id, replaced_by, scope, rows) select batch_id, $1, scope, n from g),
-        t as (select batch_id, sum(n)::bigint as n from g group by 1)
-        update etl.batch b set rows_replaced = b.rows_replaced + t.n, replaced_by = $1,
-            status = case when b.rows_replaced + t.n >= b.rows_loaded then 'replaced' else 'partly replaced' end
-        from t where b.batch_id = t.batch_id
-        returning b.batch_id, b.feed, t.n, b.status
-        """
-
     /// Inserts (upsert: updates on key conflict) the staged rows with their lineage; `$1` = batch.
     /// An upsert never updates a row of this same batch: a key twice in the file shows as fewer rows.
     var insert: String {

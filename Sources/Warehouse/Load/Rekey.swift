@@ -66,10 +66,7 @@ public enum Rekey {
                     "update \(table) t set \(column) = m.new from leefbaar_rekey m where t.\(column) = m.old"
                 ).affectedRows
             }
-            try connection.execute(
-                """
-                update etl.batch set details = jsonb_set(details, '{key_fingerprint}', to_jsonb($1::text)) where details ? 'key_fingerprint'
-                """, [newFingerprint])
+            try BatchLog(connection: connection).rekeyed(fingerprint: newFingerprint)
         }
         return Outcome(rows: rows, oldFingerprint: oldFingerprint, newFingerprint: newFingerprint)
     }
