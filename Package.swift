@@ -48,6 +48,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // The sample data set (make demo, benchmarks, tests): files shaped like the partners' exports.
+        .target(name: "Samples", dependencies: ["Ingest"], swiftSettings: settings),
         .target(name: "Reports", dependencies: ["Postgres", "Ingest", "Warehouse"], swiftSettings: settings),
         .target(
             name: "CLICore",
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "LeefbaarETL",
             dependencies: [
-                "CLICore", "Postgres", "Ingest", "Warehouse",
+                "CLICore", "Postgres", "Ingest", "Warehouse", "Samples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +80,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Dates", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingest", "Dates", "Postgres", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Ingest", "Warehouse", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ingest", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Ingest", "Samples", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
     ]
 )
 

@@ -1,10 +1,9 @@
 import Dates
 import Foundation
 import Ingest
-import Testing
-import Warehouse
-
 @testable import Reports
+import Samples
+import Testing
 
 /// Round trips between what the project writes and what it reads, over thousands of generated
 /// values: a CSV written by the report renderers reads back through the loader's CSV reader;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLICore
 import Ingest
+import Samples
 import Warehouse
 
 /// `leefbaar-etl sample`: writes the sample data set.

@@ -1,4 +1,3 @@
-import Ingest
 /// The werkgebied of the sample: the eight gemeenten with wijken and buurten (plausible CBS codes
 /// and the names the annual report mentions), and how each scores on the Leefbaarometer.
 struct SampleGemeente {
