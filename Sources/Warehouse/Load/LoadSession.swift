@@ -7,7 +7,6 @@ struct LoadSession {
     let loader: Loader
     let probe: FileProbe
     let options: LoadOptions
-    let batchID: Int64
     var spec: FeedSpec { loader.spec }
     var connection: Connection { loader.connection }
     let gemeenten: [String: String]
@@ -25,14 +24,15 @@ struct LoadSession {
     var dropped: [String] = []
     var replacements: [Replacement] = []
     var warnings: [String] = []
-    /// The chunk merger of the load in progress (its staging tables are dropped after the transaction).
-    var merger: ChunkMerger?
+    /// The chunk merger of the load in progress: made in the load's transaction, its staging
+    /// tables dropped by `load` once the transaction has ended, whatever happened.
+    private var merger: ChunkMerger?
 
-    init(loader: Loader, probe: FileProbe, options: LoadOptions, batchID: Int64) throws {
+    /// A session for a file; a dry run only `read`s it, a load `load`s it into a batch.
+    init(loader: Loader, probe: FileProbe, options: LoadOptions) throws {
         self.loader = loader
         self.probe = probe
         self.options = options
-        self.batchID = batchID
         var map: [String: String] = [:]
         for row in try loader.connection.execute("select gemeente_code, name from core.gemeente") {
             let code: String = try row.decode(0)
@@ -135,8 +135,21 @@ struct LoadSession {
             "\(probe.path): \(allRejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
     }
 
-    /// Stages, merges and checks the file inside the caller's transaction.
-    mutating func loadInTransaction(replacing previous: Int64?) throws {
+    /// Loads the file as `batchID` in one transaction (as the owner), replacing the whole earlier
+    /// batch `previous` (a forced reload); the staging tables go when the transaction has ended.
+    mutating func load(batch batchID: Int64, replacing previous: Int64?) throws {
+        defer {
+            merger?.dropStaging()
+            merger = nil
+        }
+        try connection.withTransaction {
+            try connection.actAsOwner(local: true)
+            try loadInTransaction(batchID, replacing: previous)
+        }
+    }
+
+    /// Stages, merges and checks the file inside the load's transaction.
+    private mutating func loadInTransaction(_ batchID: Int64, replacing previous: Int64?) throws {
         var sql = try MergeSQL(spec: spec, connection: connection)
         try sql.loadPrimaryKey(connection)
         let db = connection
@@ -166,9 +179,9 @@ struct LoadSession {
             throw error
         }
         rowsLoaded = merger.loaded
-        try recordReplacements()
+        try recordReplacements(batchID)
         try BatchLog(connection: connection).storeRejects(allRejects, batch: batchID)
-        try runChecks()
+        try runChecks(batchID)
         var details: [String: String] = [:]
         if !dropped.isEmpty { details["dropped_columns"] = dropped.joined(separator: ",") }
         if rowsSkipped > 0 { details["skipped_outside_werkgebied"] = String(rowsSkipped) }
@@ -183,7 +196,7 @@ struct LoadSession {
     /// Runs the spec's data checks on the merged rows, read-only: in a savepoint whose transaction is
     /// set read only, each check a subquery (so neither a data-modifying WITH nor a write through a
     /// function can change anything); the savepoint is rolled back afterwards.
-    private func runChecks() throws {
+    private func runChecks(_ batchID: Int64) throws {
         guard !spec.checks.isEmpty else { return }
         try connection.execute("savepoint leefbaar_checks")
         try connection.execute("set local transaction_read_only = on")
@@ -210,7 +223,7 @@ struct LoadSession {
 
     /// Refuses a replace that would shrink a scope beyond `max_shrink` (unless allowed), then
     /// records on each earlier batch what this load removed of it.
-    private mutating func recordReplacements() throws {
+    private mutating func recordReplacements(_ batchID: Int64) throws {
         if !options.allowShrink, spec.maxShrinkPercent < 100 {
             let shrunk = try connection.execute(MergeSQL.shrunkScopes, [100 - spec.maxShrinkPercent]).map {
                 "\(try $0.decode(0, as: String.self)): \(try $0.decode(1, as: Int64.self)) rows would be replaced by \(try $0.decode(2, as: Int64.self))"

@@ -55,7 +55,7 @@ public final class Loader {
             }
         }
         if options.dryRun {
-            var session = try LoadSession(loader: self, probe: probe, options: options, batchID: 0)
+            var session = try LoadSession(loader: self, probe: probe, options: options)
             do {
                 try session.read { _, _ in }
             } catch let error as WarehouseError {
@@ -105,16 +105,11 @@ public final class Loader {
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
         try BatchJanitor.hold(batchID, connection)
         defer { BatchJanitor.release(batchID, connection) }
-        var session = try LoadSession(loader: self, probe: probe, options: options, batchID: batchID)
+        var session = try LoadSession(loader: self, probe: probe, options: options)
         do {
-            try connection.withTransaction {
-                try connection.actAsOwner(local: true)
-                try session.loadInTransaction(replacing: previous)
-            }
-            session.merger?.dropStaging()
+            try session.load(batch: batchID, replacing: previous)
             session.fill(&result)
         } catch {
-            session.merger?.dropStaging()
             session.fill(&result)
             result.status = .failed
             result.rowsLoaded = 0
