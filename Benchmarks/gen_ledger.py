@@ -10,7 +10,8 @@ import sys
 
 rows = int(sys.argv[1])
 dutch_path, clean_path = sys.argv[2], sys.argv[3]
-rng = random.Random(2019)
+year = int(sys.argv[4]) if len(sys.argv) > 4 else 2019
+rng = random.Random(year)
 gemeenten = [("Assen", "GM0106"), ("De Wolden", "GM1690"), ("Hoogeveen", "GM0118"), ("Meppel", "GM0119"),
              ("Midden-Drenthe", "GM1731"), ("Noordenveld", "GM1699"), ("Ooststellingwerf", "GM0085"), ("Westerveld", "GM1701")]
 levels = ["basis", "plus", "plusplus"]
@@ -39,6 +40,6 @@ with open(dutch_path, "w", encoding="cp1252", newline="") as d, open(clean_path,
         account = str(4400 + rng.randrange(20))
         costc = f"LB{rng.randrange(10):02d}"
         desc_d = f'"{desc}; regel {line + 1}"' if line % 7 == 0 else desc
-        d.write(f"{day:02d}-{month:02d}-2019;MEM;2019-{doc:06d};{line + 1};{account};{costc};{name};{project};{level};{cat};{desc_d};{dutch_amount(cents)}\r\n")
+        d.write(f"{day:02d}-{month:02d}-{year};MEM;{year}-{doc:06d};{line + 1};{account};{costc};{name};{project};{level};{cat};{desc_d};{dutch_amount(cents)}\r\n")
         desc_c = f"{desc}; regel {line + 1}" if line % 7 == 0 else desc
-        c.write(f"{code}\tMEM\t2019-{doc:06d}\t{line + 1}\t2019-{month:02d}-{day:02d}\t{account}\t{costc}\t{project}\t{level}\t{cat}\t{desc_c}\t{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}\t0\t{i + 2}\n")
+        c.write(f"{code}\tMEM\t{year}-{doc:06d}\t{line + 1}\t{year}-{month:02d}-{day:02d}\t{account}\t{costc}\t{project}\t{level}\t{cat}\t{desc_c}\t{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}\t0\t{i + 2}\n")

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Load benchmark: leefbaar-etl (release) end to end into core.spending vs psql \copy of the same
-# rows, pre-cleaned, into a typed logged table of the same columns and indexes — in the same run,
-# on a throwaway cluster. Usage: Benchmarks/load-bench.sh [ROWS ...]   (default: 1000000 5000000)
+# Load benchmark (make bench; never part of make test). For each size, in one throwaway cluster and
+# one run, a generated Dutch ledger (';', dd-mm-yyyy, 1.234,56, quoted text, Windows-1252) and the
+# same rows pre-cleaned (ISO dates, dot decimals) for psql:
+#   A2  psql \copy of the clean rows into a typed table of core.spending's columns, no indexes
+#   A6  the same, then core.spending's primary key and two indexes built
+#   pgloader of the Dutch file (when pgloader is installed; BENCH_PGLOADER=0 skips it)
+#   leefbaar-etl into an empty warehouse; replacing the year that holds the same rows; a
+#   1,000-line ledger of another year into the warehouse holding them; a no-op rerun
+# with each client's peak RSS. Prints a table and writes it to docs/benchmarks.md (date, machine).
+# Usage: Benchmarks/load-bench.sh [ROWS ...]   (default: 1000000 5000000 10000000)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 rows_list=("$@")
-[ $# -gt 0 ] || rows_list=(1000000 5000000)
+[ $# -gt 0 ] || rows_list=(1000000 5000000 10000000)
 work="$(mktemp -d "${TMPDIR:-/tmp}/leefbaar-bench-XXXXXX")"
-export LEEFBAAR_PGDATA="$work/pgdata" LEEFBAAR_PGPORT="${BENCH_PGPORT:-55433}"
+export LEEFBAAR_PGDATA="$work/pgdata" LEEFBAAR_PGPORT="${BENCH_PGPORT:-55433}" LEEFBAAR_HASH_KEY=leefbaar-benchmark-key
 cleanup() { scripts/pg-local.sh stop >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chmod 755 "$work"
@@ -18,28 +25,81 @@ swift build -c release --scratch-path "$scratch" --product leefbaar-etl >/dev/nu
 etl="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/leefbaar-etl"
 scripts/pg-local.sh start 2>/dev/null
 url="$(scripts/pg-local.sh url)"
+admin="${url/dbname=leefbaar/dbname=postgres}"
+burl="${url/dbname=leefbaar/dbname=bench}"
+pgloader_bin="$(command -v pgloader || true)"
+[ "${BENCH_PGLOADER:-1}" = 0 ] && pgloader_bin=""
 
+# seconds and peak RSS (MiB) of a command: "S RSS"
+measure() {
+  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/cmd.out" 2>&1 || { cat "$work/cmd.out" >&2; return 1; }
+  awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }' "$work/time.txt"
+}
+sql() { psql -X -q -v ON_ERROR_STOP=1 "$burl" "$@"; }
+columns="gemeente_code, journal, document, line_no, booking_date, account, cost_centre, project_code, inzet_level, category, description, amount, batch_id, source_line"
+
+table="| rows | A2 \\\\copy, no index | A6 \\\\copy + PK + 2 indexes | pgloader | leefbaar, empty warehouse | ÷ A6 | replace the same year | 1,000 lines into it | no-op rerun |
+|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 for rows in "${rows_list[@]}"; do
-  admin="${url/dbname=leefbaar/dbname=postgres}"
   psql -X -q "$admin" -c "drop database if exists bench" -c "create database bench"
-  burl="${url/dbname=leefbaar/dbname=bench}"
   DATABASE_URL="$burl" "$etl" migrate >/dev/null
   python3 Benchmarks/gen_ledger.py "$rows" "$work/ledger.csv" "$work/ledger-clean.tsv"
-  size=$(stat -c %s "$work/ledger.csv")
+  python3 Benchmarks/gen_ledger.py 1000 "$work/small.csv" "$work/small-clean.tsv" 2020
 
-  psql -X -q "$burl" -c "create table public.bench_copy (like core.spending including all)"
-  t0=$(date +%s.%N)
-  psql -X -q "$burl" -c "\\copy public.bench_copy (gemeente_code, journal, document, line_no, booking_date, account, cost_centre, project_code, inzet_level, category, description, amount, batch_id, source_line) from '$work/ledger-clean.tsv'"
-  t1=$(date +%s.%N)
-  copy_s=$(echo "$t1 - $t0" | bc -l)
+  sql -c "create table public.a2 (like core.spending)" -c "create table public.a6 (like core.spending)"
+  read -r a2 _ < <(measure psql -X -q "$burl" -c "\\copy public.a2 ($columns) from '$work/ledger-clean.tsv'")
+  read -r a6copy _ < <(measure psql -X -q "$burl" -c "\\copy public.a6 ($columns) from '$work/ledger-clean.tsv'")
+  read -r a6idx _ < <(measure psql -X -q "$burl" -c "alter table public.a6 add primary key (gemeente_code, journal, document, line_no)" \
+    -c "create index on public.a6 (year, gemeente_code, inzet_level)" -c "create index on public.a6 (project_code) where project_code is not null")
+  a6=$(echo "$a6copy + $a6idx" | bc -l)
+  sql -c "drop table public.a2, public.a6"
 
-  /usr/bin/time -v -o "$work/time.txt" env DATABASE_URL="$burl" "$etl" load --feed ledger "$work/ledger.csv" >"$work/load.out" 2>&1 \
-    || { cat "$work/load.out"; exit 1; }
-  etl_s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time.txt")
-  rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
-  loaded=$(psql -X -tA "$burl" -c "select count(*) from core.spending")
-  same=$(psql -X -tA "$burl" -c "select (select sum(amount) from core.spending) = (select sum(amount) from public.bench_copy)")
-  printf 'rows=%d file=%.1fMB  psql \\copy: %.2fs %.0f rows/s  leefbaar-etl: %.2fs %.0f rows/s  ratio=%.2f  peak RSS=%.1f MiB  loaded=%s same-sum=%s\n' \
-    "$rows" "$(echo "$size / 1000000" | bc -l)" "$copy_s" "$(echo "$rows / $copy_s" | bc -l)" "$etl_s" "$(echo "$rows / $etl_s" | bc -l)" \
-    "$(echo "$copy_s / $etl_s" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" "$loaded" "$same"
+  pgl="—"
+  if [ -n "$pgloader_bin" ]; then
+    sql -c "create table public.pgl (like core.spending)"
+    cat > "$work/ledger.load" <<LOAD
+LOAD CSV FROM '$work/ledger.csv' WITH ENCODING windows-1252
+  (boekdatum, dagboek, boekstuk, regel, grootboek, kostenplaats, gemeente, project, inzet, categorie, omschrijving, bedrag)
+INTO postgresql:///bench?host=$(dirname "$LEEFBAAR_PGDATA/socket/x")&port=$LEEFBAAR_PGPORT&user=postgres&tablename=pgl
+  (booking_date date using (format nil "~a-~a-~a" (subseq boekdatum 6 10) (subseq boekdatum 3 5) (subseq boekdatum 0 2)),
+   journal text using dagboek, document text using boekstuk, line_no integer using regel, account text using grootboek,
+   cost_centre text using kostenplaats, gemeente_code text using gemeente, project_code text using project,
+   inzet_level text using inzet, category text using categorie, description text using omschrijving,
+   amount numeric using (substitute-char #\\, #\\. (remove #\\. bedrag)), batch_id bigint using "0", source_line bigint using regel)
+WITH skip header = 1, fields terminated by ';', fields optionally enclosed by '"';
+LOAD
+    if read -r p _ < <(measure "$pgloader_bin" --quiet "$work/ledger.load"); then pgl="$p s"; else pgl="failed"; fi
+    sql -c "drop table public.pgl"
+  fi
+
+  read -r load load_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/ledger.csv")
+  loaded=$(sql -tA -c "select count(*) from core.spending")
+  [ "$loaded" = "$rows" ] || { echo "loaded $loaded of $rows rows" >&2; exit 1; }
+  # The same rows in a file with other bytes (a trailing blank line): the year is replaced.
+  cp "$work/ledger.csv" "$work/ledger-again.csv"; printf '\r\n' >> "$work/ledger-again.csv"
+  read -r replace replace_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/ledger-again.csv")
+  read -r small small_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/small.csv")
+  read -r noop noop_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/small.csv")
+  total=$(sql -tA -c "select count(*) from core.spending")
+  [ "$total" = "$((rows + 1000))" ] || { echo "warehouse holds $total rows, expected $((rows + 1000))" >&2; exit 1; }
+  ratio=$(echo "$a6 / $load" | bc -l)
+  rate() { printf '%.0fk/s' "$(echo "$rows / $1 / 1000" | bc -l)"; }
+  line=$(printf '| %s | %.2f s (%s) | %.2f s (%s) | %s | %.2f s (%s), %.0f MiB | %.2f | %.2f s, %.0f MiB | %.2f s, %.0f MiB | %.2f s, %.0f MiB |' \
+    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$a2" "$(rate "$a2")" "$a6" "$(rate "$a6")" "$pgl" "$load" "$(rate "$load")" "$load_rss" \
+    "$ratio" "$replace" "$replace_rss" "$small" "$small_rss" "$noop" "$noop_rss")
+  echo "$line"
+  table="$table
+$line"
 done
+
+machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(psql -X -tA "$burl" -c 'show server_version' | cut -d' ' -f1) (defaults), $(uname -sr)"
+{
+  echo "# Load benchmarks"
+  echo
+  echo "Written by \`make bench\` (\`Benchmarks/load-bench.sh\`) on $(date -u +%Y-%m-%d), $machine."
+  echo "A generated Dutch ledger loaded into \`core.spending\`; A2/A6 load the same rows pre-cleaned with psql."
+  echo "Seconds (rows/s), peak RSS of the leefbaar-etl client; ÷ A6 is A6's time over leefbaar's (1.0 = as fast)."
+  echo
+  echo "$table"
+} > docs/benchmarks.md
+echo "wrote docs/benchmarks.md"

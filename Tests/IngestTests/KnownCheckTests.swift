@@ -67,3 +67,21 @@ import Testing
         }
     }
 }
+
+/// `target_scope`: one plain target column per scope expression, or the spec is refused.
+@Suite struct TargetScopeTests {
+    static func spec(_ merge: String) throws -> FeedSpec {
+        try FeedSpec.parse(
+            "feed: l\ntarget: core.spending\nmerge: \(merge)\ncolumns:\n  - {name: booking_date, source: Datum, type: date}\n", path: "l.yaml", sql: nil)
+    }
+
+    @Test func oneColumnPerScopeExpression() throws {
+        #expect(try Self.spec("{mode: replace, scope: [\"extract(year from booking_date)::integer\"], target_scope: [year]}").targetScope == ["year"])
+        #expect(try Self.spec("{mode: replace, scope: [\"extract(year from booking_date)::integer\"]}").targetScope.isEmpty)
+        for bad in ["[year, gemeente_code]", "[\"year; drop table x\"]", "[]"] {
+            #expect(throws: WarehouseError.self) {
+                try Self.spec("{mode: replace, scope: [\"extract(year from booking_date)::integer\"], target_scope: \(bad)}")
+            }
+        }
+    }
+}

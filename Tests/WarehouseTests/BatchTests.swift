@@ -18,7 +18,7 @@ import Testing
                 // A check that finds fault with the merged rows: the merge already inserted them.
                 let strict = try ledgerSpec(replacing: [
                     (
-                        "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
+                        "# No data check: the converter accepts only gemeente codes of core.gemeente (a name or a code), so",
                         """
                         checks:
                           - known: {column: gemeente_code, in: core.gemeente}

@@ -341,7 +341,7 @@ import Testing
                 ] {
                     let spec = try ledgerSpec(replacing: [
                         (
-                            "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
+                            "# No data check: the converter accepts only gemeente codes of core.gemeente (a name or a code), so",
                             """
                             checks:
                               - name: writes
@@ -484,7 +484,7 @@ import Testing
                 let file = try writeFixture(dir, "l.csv", BatchTests.ledger([("01-03-2019", "D", 1, "Assen", "2,00")]))
                 let badCheck = try ledgerSpec(replacing: [
                     (
-                        "checks:\n  - known: {column: gemeente_code, in: core.gemeente}",
+                        "# No data check: the converter accepts only gemeente codes of core.gemeente (a name or a code), so",
                         """
                         checks:
                           - name: typo

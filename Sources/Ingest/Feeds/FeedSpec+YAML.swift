@@ -94,6 +94,14 @@ extension FeedSpec {
                 }
                 spec.merge = .replace(scope: scope)
                 spec.scopeOrigin = "\(path):\(merge.line(of: "scope"))"
+                if let targetScope = try merge.stringList("target_scope") {
+                    guard targetScope.count == scope.count,
+                        targetScope.allSatisfy({ $0.range(of: #"^[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil })
+                    else {
+                        throw merge.error("target_scope", "target_scope names one target column per scope expression (\(scope.count)), e.g. [year]")
+                    }
+                    spec.targetScope = targetScope
+                }
                 if let shrink = try merge.string("max_shrink") {
                     guard case .percent(let p)? = RejectLimit(shrink) else {
                         throw merge.error("max_shrink", "max_shrink must be a percentage such as 50%")

@@ -19,6 +19,10 @@ public struct FeedSpec: Sendable {
     public var merge: MergeMode
     /// Where the spec gives its replace scope (`spec.yaml:17`), for errors.
     public var scopeOrigin = ""
+    /// The target's own columns holding the replace scope (`target_scope: [year]`), one per scope
+    /// expression: the delete of earlier rows then compares indexed columns instead of computing
+    /// the expression over every row of the target. Empty: the expressions on both sides.
+    public var targetScope: [String] = []
     /// How far (percent) a replace may shrink one scope before the load is refused (unless
     /// `--allow-shrink`): 50 refuses a file that would leave a year with under half its rows.
     public var maxShrinkPercent: Double = 50

@@ -16,8 +16,13 @@ public final class Loader {
         self.logger = logger
     }
 
-    /// Loads one file. A file already loaded for this feed is skipped unless `force`. Failures are
-    /// recorded on the batch (status `failed`) and returned; nothing of a failed file stays in core.
+    /// Loads one file. A file already loaded for this feed is skipped unless `force`.
+    ///
+    /// One rule for failures: whatever is wrong with *this file* (it cannot be read, rows over the
+    /// reject limit, a check, a key twice, the spec's SQL, the pseudonym key) comes back as a result
+    /// with status `failed`, recorded on its batch, and nothing of it stays in core. What stops
+    /// *the run* is thrown: the target is locked by another load (exit 75), the connection is lost,
+    /// the run is interrupted, the key configuration cannot be read.
     public func load(file: String, options: LoadOptions = LoadOptions()) throws -> LoadResult {
         let started = Date()
         var result = LoadResult(feed: spec.name, file: file, status: options.dryRun ? .dryRun : .loaded)
@@ -139,7 +144,7 @@ public final class Loader {
     func specSQLProblem() throws -> String? {
         var pieces: [(origin: String, sql: String, parameters: [(any PostgresEncodable)?])] = []
         if case .replace(let scope) = spec.merge {
-            pieces.append((spec.scopeOrigin, "select \(scope.joined(separator: ", ")) from \(spec.target) limit 0", []))
+            pieces.append((spec.scopeOrigin, "select \((scope + spec.targetScope).joined(separator: ", ")) from \(spec.target) limit 0", []))
         }
         for check in spec.checks {
             let body = check.query

@@ -84,16 +84,24 @@ struct MergeSQL {
     /// earlier chunk brought, deletes the rows that earlier batches **of the same feed** hold
     /// there (so each scope is cleared once); tallies what each batch lost. `$1` = this batch,
     /// `$2` = the feed.
+    ///
+    /// The target's rows are matched on the scope's typed values (`target_scope` columns when the
+    /// spec names them, so an index serves the delete; else the expressions), never on its text:
+    /// the cost follows the rows of the scope, not the size of the target.
     var deleteScopes: String? {
-        guard let scope = scopeText else { return nil }
+        guard let scope = scopeText, case .replace(let expressions) = spec.merge else { return nil }
+        let keys = expressions.indices.map { "k\($0)" }
+        let typed = zip(expressions, keys).map { "(\($0)) as \($1)" }.joined(separator: ", ")
+        let onTarget = spec.targetScope.isEmpty ? expressions.map { "(\($0))" } : spec.targetScope
+        let targetText = "concat_ws(' / ', \(onTarget.map { "(\($0))::text" }.joined(separator: ", ")))"
         return """
-            with staged as (select \(scope) as scope, count(*) as n from \(staging) group by 1),
-            fresh as (select scope from staged where scope not in (select scope from leefbaar_scope)),
+            with staged as (select \(scope) as scope, \(typed), count(*) as n from \(staging) group by \((1...keys.count + 1).map(String.init).joined(separator: ", "))),
+            fresh as (select * from staged where scope not in (select scope from leefbaar_scope)),
             remember as (insert into leefbaar_scope as s select scope, n from staged
                          on conflict (scope) do update set brought = s.brought + excluded.brought),
-            gone as (delete from \(target) where \(scope) in (select scope from fresh)
+            gone as (delete from \(target) where (\(onTarget.joined(separator: ", "))) in (select \(keys.joined(separator: ", ")) from fresh)
                        and batch_id in (select b.batch_id from etl.batch b where b.feed = $2 and b.batch_id <> $1)
-                     returning batch_id, \(scope) as scope)
+                     returning batch_id, \(targetText) as scope)
             insert into leefbaar_gone select batch_id, scope, count(*) from gone group by 1, 2
             """
     }
