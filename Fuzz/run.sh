@@ -2,11 +2,12 @@
 # make fuzz: builds the libFuzzer harness (Fuzz/Sources, over the DB-free Ingest target, with
 # -sanitize=fuzzer,address) and runs each target for RUNS executions (default 10,000,000),
 # seeded from the test fixtures and Fuzz/corpus/<target>. Any crash, leak, slow input (> 1 s)
-# or memory over 2 GiB fails the run; the input is kept as Fuzz/corpus/<target>/crash-*.
+# or memory over 2 GiB fails the run; the input is kept in .build-fuzz/artifacts/<target>/. One that
+# is a real bug moves to Fuzz/corpus/<target>/ (committed, seeding every later run) with a regression test.
 # Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml)
 # FUZZ_TIMEOUT (default 1) is libFuzzer's per-input wall-clock limit; on a machine busy with other
 # work raise it, and read the "Slowest unit" lines: every input slower than 1 s is reported there
-# (and kept as Fuzz/corpus/<target>/crash-slow-unit-*) to be replayed alone.
+# (and kept as .build-fuzz/artifacts/<target>/slow-unit-*) to be replayed alone.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,7 +19,7 @@ LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --product leefbaar-fu
 binary="$(LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --show-bin-path)/leefbaar-fuzz"
 status=0
 for t in "${targets[@]}"; do
-  corpus="$out/corpus-$t"; mkdir -p "$corpus" "Fuzz/corpus/$t"   # kept between runs: coverage grows
+  corpus="$out/corpus-$t"; mkdir -p "$corpus" "Fuzz/corpus/$t" "$out/artifacts/$t"   # kept between runs: coverage grows
   case "$t" in
     csv) find Tests/Fixtures -name '*.csv' -size -64k -exec cp {} "$corpus/" \; ;;
     values) printf '1.234,56' > "$corpus/a"; printf -- '-6.2716917700698496E-2' > "$corpus/b"; printf '31-12-2019' > "$corpus/c"; printf '2019-03-14 00:00:00.000' > "$corpus/d" ;;
@@ -32,7 +33,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz $t: $runs runs"
   set +e
   SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-1}" -report_slow_units=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
-    -artifact_prefix="Fuzz/corpus/$t/crash-" "$corpus" "Fuzz/corpus/$t" > "$out/fuzz-$t.log" 2>&1
+    -artifact_prefix="$out/artifacts/$t/" "$corpus" "Fuzz/corpus/$t" > "$out/fuzz-$t.log" 2>&1
   rc=$?
   set -e
   grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Slowest unit|.*Test unit written)' "$out/fuzz-$t.log" || true

@@ -94,12 +94,18 @@ struct MergeSQL {
         let typed = zip(expressions, keys).map { "(\($0)) as \($1)" }.joined(separator: ", ")
         let onTarget = spec.targetScope.isEmpty ? expressions.map { "(\($0))" } : spec.targetScope
         let targetText = "concat_ws(' / ', \(onTarget.map { "(\($0))::text" }.joined(separator: ", ")))"
+        // One scope column: `= any (array(…))`, an array known before the scan, so the planner
+        // takes the index even though it cannot estimate the staged scopes.
+        let match =
+            keys.count == 1
+            ? "\(onTarget[0]) = any (array(select k0 from fresh))"
+            : "(\(onTarget.joined(separator: ", "))) in (select \(keys.joined(separator: ", ")) from fresh)"
         return """
             with staged as (select \(scope) as scope, \(typed), count(*) as n from \(staging) group by \((1...keys.count + 1).map(String.init).joined(separator: ", "))),
             fresh as (select * from staged where scope not in (select scope from leefbaar_scope)),
             remember as (insert into leefbaar_scope as s select scope, n from staged
                          on conflict (scope) do update set brought = s.brought + excluded.brought),
-            gone as (delete from \(target) where (\(onTarget.joined(separator: ", "))) in (select \(keys.joined(separator: ", ")) from fresh)
+            gone as (delete from \(target) where \(match)
                        and batch_id in (select b.batch_id from etl.batch b where b.feed = $2 and b.batch_id <> $1)
                      returning batch_id, \(targetText) as scope)
             insert into leefbaar_gone select batch_id, scope, count(*) from gone group by 1, 2
