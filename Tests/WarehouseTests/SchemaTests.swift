@@ -78,6 +78,22 @@ import Warehouse
         }
     }
 
+    /// Every tenant_read policy takes its predicate from SQL/models/50_tenant_policies.sql, the
+    /// one place that says which tenant sees which rows (spending and its aggregate share one).
+    @Test func everyTenantPredicateComesFromOneModel() throws {
+        let model = try String(contentsOf: packageRoot().appendingPathComponent("SQL/models/50_tenant_policies.sql"), encoding: .utf8)
+        try withMigratedDatabase { _, _, db throws in
+            let tables = try db.execute("select schemaname || '.' || tablename from pg_policies where policyname = 'tenant_read' order by 1")
+                .map { try $0.decode(0, as: String.self) }
+            #expect(tables.count == 17)
+            for table in tables { #expect(model.contains("('\(table)',"), "\(table)'s tenant predicate is not in the model") }
+            let spending = try db.execute(
+                "select qual from pg_policies where policyname = 'tenant_read' and tablename in ('spending', 'spending_summary')"
+            ).map { try $0.decode(0, as: String.self) }
+            #expect(spending.count == 2 && spending[0] == spending[1], "\(spending)")
+        }
+    }
+
     @Test func everyCoreAndRptTableAndColumnIsDocumented() throws {
         try withMigratedDatabase { _, _, db throws in
             let missing = try db.execute(
