@@ -307,6 +307,8 @@ extension ReportCommandTests {
     @Test func theJaarverslagIsACatalogEntryAndCleanRemovesFoldersOfFormerTenants() throws {
         let list = try report(["list"])
         #expect(list.stdout.contains("jaarverslag") && list.stdout.contains("Leefbaarheid, hoofdstuk jaarverslag"))
+        let json = try JSONSerialization.jsonObject(with: Data(try report(["list", "--format", "json"]).stdout.utf8)) as? [[String: String]] ?? []
+        #expect(json.first { $0["name"] == "jaarverslag" }?["audience"] == "corporation" && json.count == 9, "\(json)")
         let csv = try report(["run", "jaarverslag", "--year", "2019", "--format", "csv"])
         #expect(csv.status != 0 && csv.stderr.contains("report jaarverslag comes as html, md, table, not csv"), "\(csv.stderr)")
         let asGemeente = try report(["run", "jaarverslag", "--year", "2019", "--tenant", "GM0106"])

@@ -9,11 +9,12 @@ import Warehouse
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the reports: name, title, audiences.")
     @OptionGroup var connection: ConnectionOptions
+    @Option(help: "table or json.") var format: ListingFormat = .table
 
     func run() throws {
         let catalog = try ReportCatalog(sql: try connection.sql())
         let rows = catalog.reports.map { [$0.name, $0.title, $0.audiences.map(\.rawValue).sorted().joined(separator: ", ")] }
-        print(TextTable(header: ["name", "title", "audience"], rows: rows.sorted { $0[0] < $1[0] }).render())
+        format.print(header: ["name", "title", "audience"], rows: rows.sorted { $0[0] < $1[0] })
     }
 }
 
