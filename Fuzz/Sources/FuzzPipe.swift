@@ -36,14 +36,12 @@ enum FuzzPipe {
     /// The repository's root (this file is Fuzz/Sources/FuzzPipe.swift).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A feed spec of the repository, parsed once.
+    /// A feed spec of the repository (read once per target).
     static func spec(_ relativePath: String) -> FeedSpec {
-        let url = root.appendingPathComponent(relativePath)
         do {
-            return try FeedSpec.parse(
-                String(contentsOf: url, encoding: .utf8), path: url.path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
+            return try FeedSpec.load(path: root.appendingPathComponent(relativePath).path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
         } catch {
-            fatalError("cannot read \(url.path): \(error)")
+            fatalError("cannot read \(relativePath): \(error)")
         }
     }
 }

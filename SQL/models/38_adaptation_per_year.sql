@@ -1,4 +1,5 @@
 -- Current definition, re-applied by `leefbaar-etl migrate` whenever this file changes (etl.schema_model).
+-- Report logic as a view analysts can use too; row-level security as the caller (security_invoker).
 set local role leefbaar_owner;
 
 create or replace view rpt.adaptation_per_year with (security_invoker = true) as
