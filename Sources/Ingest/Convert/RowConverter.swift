@@ -39,6 +39,12 @@ package struct RowConverter {
     }
 
     package let spec: FeedSpec
+    /// The spec's columns by reference: a row's conversion reads their fields without copying them.
+    package final class ColumnPlan: Sendable {
+        package let spec: ColumnSpec
+        init(_ spec: ColumnSpec) { self.spec = spec }
+    }
+    package let columnPlans: [ColumnPlan]
     package let bindings: [Binding]
     package let fieldNames: [String]
     package let gemeenten: [String: String]
@@ -49,7 +55,15 @@ package struct RowConverter {
     package let nullTokens: [Set<String>]
     package let trims: [Bool]
     package let limits: [ColumnLimit?]
-    package let bounds: [(min: String?, max: String?)]
+    /// A column's `min`/`max`, parsed once for its type (a date column defaults to 1900–2100).
+    package enum Bound {
+        case int(Int64)
+        case decimal(ExactDecimal)
+        case date(CalendarDate)
+    }
+    package let bounds: [(min: Bound?, max: Bound?)]
+    /// The scale a decimal column's values are brought to: the spec's or the column's, the smaller.
+    package let scales: [Int?]
     package let filters: [BoundFilter]
     /// Columns in the order they are computed: the gemeente (and what it derives from) first, so a
     /// row outside the werkgebied is skipped before anything else of it is converted.
@@ -71,6 +85,7 @@ package struct RowConverter {
         limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String
     ) throws {
         self.spec = spec
+        columnPlans = spec.columns.map(ColumnPlan.init)
         self.gemeenten = gemeenten
         knownGemeenten = Set(gemeenten.values)
         self.privacy = privacy
@@ -188,8 +203,18 @@ package struct RowConverter {
         trims = spec.columns.map { $0.trim ?? spec.input.trim }
         self.limits = spec.columns.map { $0.stageOnly ? nil : limits[$0.name] }
         bounds = spec.columns.map { c in
-            c.type == .date ? (c.min ?? "1900-01-01", c.max ?? "2100-12-31") : (c.min, c.max)
+            func bound(_ text: String?) -> Bound? {
+                guard let text else { return nil }
+                switch c.type {
+                case .int: return Int64(text).map(Bound.int)
+                case .decimal: return ExactDecimal.parse(text, style: .plain).map(Bound.decimal)
+                case .date: return CalendarDate(iso: text).map(Bound.date)
+                default: return nil
+                }
+            }
+            return c.type == .date ? (bound(c.min ?? "1900-01-01"), bound(c.max ?? "2100-12-31")) : (bound(c.min), bound(c.max))
         }
+        scales = spec.columns.map { c in [c.scale, c.stageOnly ? nil : limits[c.name]?.scale].compactMap { $0 }.min() }
         let g = spec.columns.firstIndex { $0.name == "gemeente_code" && !$0.stageOnly }
         gemeenteIndex = g
         codeColumns = spec.columns.indices.filter { spec.columns[$0].type == .code && $0 != g && !spec.columns[$0].stageOnly }
@@ -273,7 +298,7 @@ package struct RowConverter {
         }
         var values = [String?](repeating: nil, count: spec.columns.count)
         for i in order {
-            let column = spec.columns[i]
+            let plan = columnPlans[i]
             let fileColumn: String?
             var raw: String?
             switch bindings[i] {
@@ -304,7 +329,7 @@ package struct RowConverter {
                 fileColumn = nil
                 raw = v
             case .template(let parts):
-                fileColumn = column.template?.text
+                fileColumn = plan.spec.template?.text
                 raw = ""
                 for part in parts {
                     switch part {
@@ -323,7 +348,7 @@ package struct RowConverter {
                 raw = nil
             }
             switch convertValue(
-                raw, column: column, index: i, fileColumn: fileColumn,
+                raw, column: plan, index: i, fileColumn: fileColumn,
                 alreadyNumeric: {
                     if case .debitCredit = bindings[i] { return true } else { return false }
                 }())
@@ -335,7 +360,7 @@ package struct RowConverter {
             }
             if i == gemeenteIndex, let code = values[i], !knownGemeenten.contains(code) {
                 if spec.onlyWerkgebied { return .skip(.outsideWerkgebied) }
-                return .reject(ValueError(column: fileColumn ?? column.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
+                return .reject(ValueError(column: fileColumn ?? plan.spec.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
             }
         }
         // A wijk or buurt code must lie in the row's gemeente (an Assen initiative with a Hoogeveen wijk).
@@ -370,17 +395,17 @@ package struct RowConverter {
         }
     }
 
-    private func convertValue(_ raw: String?, column: ColumnSpec, index: Int, fileColumn: String?, alreadyNumeric: Bool) -> Result<String?, ValueError> {
-        guard var value = clean(raw, index) ?? column.defaultValue, !value.isEmpty else {
-            if column.required {
-                return .failure(ValueError(column: fileColumn ?? column.name, raw: raw ?? "", reason: "required value \(column.name) is empty"))
+    private func convertValue(_ raw: String?, column plan: ColumnPlan, index: Int, fileColumn: String?, alreadyNumeric: Bool) -> Result<String?, ValueError> {
+        guard var value = clean(raw, index) ?? plan.spec.defaultValue, !value.isEmpty else {
+            if plan.spec.required {
+                return .failure(ValueError(column: fileColumn ?? plan.spec.name, raw: raw ?? "", reason: "required value \(plan.spec.name) is empty"))
             }
             return .success(nil)
         }
         func fail(_ reason: String) -> Result<String?, ValueError> {
-            .failure(ValueError(column: fileColumn ?? column.name, raw: raw, reason: reason))
+            .failure(ValueError(column: fileColumn ?? plan.spec.name, raw: raw, reason: reason))
         }
-        if let personal = column.personal {
+        if let personal = plan.spec.personal {
             switch personal {
             case .drop: return .success(nil)
             case .hash:
@@ -394,14 +419,14 @@ package struct RowConverter {
             if let mapped = map[value] ?? map[RowConverter.normalize(value)] {
                 value = mapped
             } else {
-                switch column.unmapped {
+                switch plan.spec.unmapped {
                 case .keep: break
-                case .default: value = column.defaultValue ?? value
-                case .reject: return fail("'\(value)' is not in the column's map (\(column.map?.keys.sorted().joined(separator: ", ") ?? ""))")
+                case .default: value = plan.spec.defaultValue ?? value
+                case .reject: return fail("'\(value)' is not in the column's map (\(plan.spec.map?.keys.sorted().joined(separator: ", ") ?? ""))")
                 }
             }
         }
-        switch column.transform {
+        switch plan.spec.transform {
         case .lowercase: value = value.lowercased()
         case .uppercase: value = value.uppercased()
         case .gemeenteCode:
@@ -412,9 +437,9 @@ package struct RowConverter {
         default: break
         }
         let limit = limits[index]
-        switch column.type {
+        switch plan.spec.type {
         case .text:
-            if column.scrub, let privacy { value = privacy.scrub(value) }
+            if plan.spec.scrub, let privacy { value = privacy.scrub(value) }
         case .code:
             value = value.uppercased()
             if value.utf8.contains(0x20) { value.removeAll { $0 == " " } }
@@ -430,39 +455,39 @@ package struct RowConverter {
             if let range = limit?.intRange, !range.contains(n) {
                 return fail("\(n) is out of range for \(limit?.typeName ?? "the column") (\(range.lowerBound) to \(range.upperBound))")
             }
-            if let min = bounds[index].min.flatMap({ Int64($0) }), n < min { return fail("\(n) is below the minimum \(min)") }
-            if let max = bounds[index].max.flatMap({ Int64($0) }), n > max { return fail("\(n) is above the maximum \(max)") }
+            if case .int(let min) = bounds[index].min, n < min { return fail("\(n) is below the minimum \(min)") }
+            if case .int(let max) = bounds[index].max, n > max { return fail("\(n) is above the maximum \(max)") }
             value = String(n)
         case .decimal:
             let style = alreadyNumeric ? ExactDecimal.Style.plain : spec.input.numbers
             guard var d = ExactDecimal.parse(value, style: style) else {
                 return fail(style.decimal == UInt8(ascii: ",") ? "expected a number like 1.234,56" : "expected a number like 1234.56")
             }
-            if let scale = [column.scale, limit?.scale].compactMap({ $0 }).min() {
-                if let mode = column.round, let r = d.rounded(to: scale, mode) {
+            if let scale = scales[index] {
+                if let mode = plan.spec.round, let r = d.rounded(to: scale, mode) {
                     d = r
                 } else if let r = d.rescaled(to: scale) {
                     d = r
                 } else {
                     return fail(
-                        "more than \(scale) decimals\(column.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round"
+                        "more than \(scale) decimals\(plan.spec.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round"
                     )
                 }
             }
             if let precision = limit?.precision, let scale = limit?.scale, d.integerDigits > precision - scale {
                 return fail("out of range for \(limit?.typeName ?? "numeric"): at most \(precision - scale) digits before the decimal point")
             }
-            if let min = bounds[index].min.flatMap({ ExactDecimal.parse($0, style: .plain) }), let diff = ExactDecimal.subtract(d, min), diff.units < 0 {
+            if case .decimal(let min) = bounds[index].min, let diff = ExactDecimal.subtract(d, min), diff.units < 0 {
                 return fail("below the minimum \(min)")
             }
-            if let max = bounds[index].max.flatMap({ ExactDecimal.parse($0, style: .plain) }), let diff = ExactDecimal.subtract(d, max), diff.units > 0 {
+            if case .decimal(let max) = bounds[index].max, let diff = ExactDecimal.subtract(d, max), diff.units > 0 {
                 return fail("above the maximum \(max)")
             }
             value = d.description
         case .date:
             guard let date = spec.input.dateFormat.parse(value) else { return fail("expected a date \(spec.input.dateFormat.text)") }
-            if let min = bounds[index].min.flatMap({ CalendarDate(iso: $0) }), date < min { return fail("\(date) is before \(min), not a plausible date") }
-            if let max = bounds[index].max.flatMap({ CalendarDate(iso: $0) }), date > max { return fail("\(date) is after \(max), not a plausible date") }
+            if case .date(let min) = bounds[index].min, date < min { return fail("\(date) is before \(min), not a plausible date") }
+            if case .date(let max) = bounds[index].max, date > max { return fail("\(date) is after \(max), not a plausible date") }
             value = date.description
         case .bool:
             switch value.lowercased() {
@@ -476,13 +501,13 @@ package struct RowConverter {
         }
         if let allowedValues = allowed[index] {
             guard let canonical = allowedValues[value] ?? allowedValues[RowConverter.normalize(value)] else {
-                return fail("expected one of \(column.allowed?.joined(separator: ", ") ?? "")")
+                return fail("expected one of \(plan.spec.allowed?.joined(separator: ", ") ?? "")")
             }
             value = canonical
         }
         if let regex = patterns[index] {
             let range = NSRange(value.startIndex..., in: value)
-            guard regex.firstMatch(in: value, range: range) != nil else { return fail("does not match \(column.pattern ?? "")") }
+            guard regex.firstMatch(in: value, range: range) != nil else { return fail("does not match \(plan.spec.pattern ?? "")") }
         }
         return .success(value)
     }

@@ -5,35 +5,36 @@ import Postgres
 
 /// COPY text format.
 enum CopyText {
-    /// Escapes a value for COPY text format (`\N` for NULL).
-    static func escape(_ value: String?, into out: inout String) {
-        guard let value else {
-            out += "\\N"
+    /// Appends a value in COPY text format (`\N` for NULL; backslash, tab, newline and carriage
+    /// return escaped) to a line's bytes.
+    static func escape(_ value: String?, into out: inout [UInt8]) {
+        guard var value else {
+            out.append(0x5C)
+            out.append(0x4E)
             return
         }
-        if !value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            out += value
-            return
-        }
-        for ch in value.unicodeScalars {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(ch)
+        value.withUTF8 { bytes in
+            var start = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                out.append(0x5C)
+                out.append(b == 0x5C ? 0x5C : b == 0x09 ? 0x74 : b == 0x0A ? 0x6E : 0x72)
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
     }
 
     /// One COPY line of values.
-    static func line(_ values: [String?]) -> String {
-        var out = ""
+    static func line(_ values: [String?]) -> [UInt8] {
+        var out: [UInt8] = []
         for (i, v) in values.enumerated() {
-            if i > 0 { out += "\t" }
+            if i > 0 { out.append(0x09) }
             escape(v, into: &out)
         }
-        out += "\n"
+        out.append(0x0A)
         return out
     }
 }

@@ -55,8 +55,6 @@ struct LoadSession {
             privacy: privacy, file: probe.path)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
-        var line = ""
-        line.reserveCapacity(512)
         var chunk: [UInt8] = []
         chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
         var chunkCount = 0
@@ -73,14 +71,12 @@ struct LoadSession {
             case .skip(.filtered):
                 rowsFiltered += 1
             case .row(let values):
-                line.removeAll(keepingCapacity: true)
                 for i in kept {
-                    CopyText.escape(values[i], into: &line)
-                    line += "\t"
+                    CopyText.escape(values[i], into: &chunk)
+                    chunk.append(0x09)
                 }
-                line += String(record.line)
-                line += "\n"
-                chunk.append(contentsOf: line.utf8)
+                chunk.append(contentsOf: String(record.line).utf8)
+                chunk.append(0x0A)
                 chunkCount += 1
                 rowsWritten += 1
                 if chunkCount >= chunkRows {
