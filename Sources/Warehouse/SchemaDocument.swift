@@ -26,7 +26,7 @@ public enum SchemaDocument {
             select n.nspname, c.relname, c.relkind::text, c.relrowsecurity and c.relforcerowsecurity,
                    coalesce(obj_description(c.oid, 'pg_class'), ''), c.oid::int8
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = any ($1::text[]) and c.relkind in ('r', 'v', 'm', 'p')
+            where n.nspname = any ($1::text[]) and c.relkind in ('r', 'v', 'm', 'p') and not c.relispartition
             order by array_position($1::text[], n.nspname::text), c.relname
             """, ["{" + schemas.joined(separator: ",") + "}"])
         for table in tables {

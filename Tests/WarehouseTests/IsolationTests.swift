@@ -72,7 +72,7 @@ let isolationFixture = """
             select n.nspname || '.' || c.relname,
                    exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'gemeente_code' and not a.attisdropped)
             from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname in ('core', 'rpt') and c.relkind in ('r', 'v') and has_table_privilege($1, c.oid, 'select')
+            where n.nspname in ('core', 'rpt') and c.relkind in ('r', 'p', 'v') and has_table_privilege($1, c.oid, 'select')
             order by 1
             """, [role]
         ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
@@ -225,6 +225,12 @@ let isolationFixture = """
 
     @Test func tenantsAndAnalystsCannotWriteOrLiftSecurity() throws {
         try withTenantWarehouse { _, _, db throws in
+            // A year partition beside the default one; tenants read neither directly.
+            try db.execute("select core.spending_partition(2018)")
+            try db.execute(
+                "insert into core.spending (gemeente_code, journal, document, line_no, booking_date, inzet_level, amount, batch_id, source_line) values ('GM0106', 'X', 'X', 1, '2018-01-01', 'basis', 1, 1, 1)"
+            )
+            let partitions = ["core.spending_default", "core.spending_2018"]
             let roles =
                 Self.gemeenten.map { TenantRegistry.roleName(kind: .gemeente, code: $0) }
                 + Self.partners.map { TenantRegistry.roleName(kind: .partner, code: $0) } + ["leefbaar_analyst"]
@@ -255,11 +261,20 @@ let isolationFixture = """
                         }
                         try db.execute("set row_security = on")
                         #expect(throws: PostgresError.self) { try db.execute("select count(*) from core.tenant") }
+                        for partition in partitions {
+                            do {
+                                _ = try db.execute("select count(*) from \(partition)")
+                                Issue.record("\(role) read \(partition) directly")
+                            } catch let error as PostgresError {
+                                #expect(error.sqlState == "42501", "\(role): \(partition) → \(error.sqlState ?? "?")")
+                            }
+                        }
                     }
                 }
             }
             try asRole("leefbaar_analyst", db) { () throws in
-                #expect(try db.scalar("select sum(amount)::text from core.spending", as: String.self) == "920000.00")
+                #expect(try db.scalar("select sum(amount)::text from core.spending", as: String.self) == "920001.00")
+                #expect(try db.scalar("select count(*) from core.spending_2018", as: Int.self) == 1)
                 #expect(try db.scalar("select count(*) from core.care_case", as: Int.self) == 3)
                 #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 1)
             }

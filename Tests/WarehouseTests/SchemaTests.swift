@@ -12,7 +12,7 @@ import Warehouse
                 """
                 select c.relname, split_part(coalesce(obj_description(c.oid, 'pg_class'), ''), ':', 1)
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = 'core' and c.relkind = 'r' order by 1
+                where n.nspname = 'core' and c.relkind in ('r', 'p') and not c.relispartition order by 1
                 """
             ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
             #expect(kinds.count >= 14)
@@ -26,7 +26,8 @@ import Warehouse
                     """
                     select bool_or(a.attname = 'gemeente_code')
                     from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
-                    where i.indrelid = ('core.' || $1)::regclass and i.indisprimary
+                    where i.indisprimary and (i.indrelid = ('core.' || $1)::regclass
+                      or i.indrelid in (select inhrelid from pg_inherits where inhparent = ('core.' || $1)::regclass))
                     """, [fact], as: Bool.self)
                 #expect(keyHasGemeente == true, "primary key of core.\(fact) lacks gemeente_code")
             }
@@ -101,7 +102,7 @@ import Warehouse
                 select n.nspname || '.' || c.relname || coalesce('.' || a.attname, '')
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-                where n.nspname in ('core', 'rpt', 'etl') and c.relkind in ('r', 'v')
+                where n.nspname in ('core', 'rpt', 'etl') and c.relkind in ('r', 'p', 'v') and not c.relispartition
                   and (obj_description(c.oid, 'pg_class') is null or (a.attname is not null and col_description(c.oid, a.attnum) is null))
                 order by 1
                 """
@@ -123,7 +124,7 @@ import Warehouse
             let unprotected = try db.execute(
                 """
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = 'core' and c.relkind = 'r'
+                where n.nspname = 'core' and c.relkind in ('r', 'p')
                   and has_table_privilege('leefbaar_tenant', c.oid, 'select')
                   and not (c.relrowsecurity and c.relforcerowsecurity)
                 """

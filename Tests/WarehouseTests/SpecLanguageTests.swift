@@ -365,23 +365,32 @@ import Testing
     }
 }
 
-/// A key held by another batch is named with both lines.
+/// core.spending's journal lines are unique within a year (its partitions' primary key): numbers
+/// that restart each year load; a key another feed's row holds in the same year is named with both lines.
 @Suite struct KeyCollisionTests {
-    @Test func documentNumbersThatRestartEachYearAreNamed() throws {
+    @Test func documentNumbersRestartEachYearAndACollisionWithinAYearIsNamed() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
                 let y2018 = try writeFixture(
                     dir, "2018.csv", BatchTests.ledger([("01-03-2018", "D1", 1, "Assen", "5,00"), ("02-03-2018", "D1", 2, "Assen", "6,00")]))
                 let y2019 = try writeFixture(
                     dir, "2019.csv", BatchTests.ledger([("01-03-2019", "D1", 7, "Assen", "7,00"), ("02-03-2019", "D1", 2, "Assen", "8,00")]))
-                let first = try load(db, feed: "ledger", file: y2018)
-                let second = try load(db, feed: "ledger", file: y2019)
+                #expect(try load(db, feed: "ledger", file: y2018).status == .loaded)
+                let first = try load(db, feed: "ledger", file: y2019)
+                #expect(first.status == .loaded, "\(first.message ?? "")")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 4)
+                // A second ledger feed (another ERP) with a line of 2019 the first feed holds.
+                let other = try ledgerSpec(replacing: [("feed: ledger\n", "feed: ledger-erp\n")])
+                let clash = try writeFixture(
+                    dir, "erp-2019.csv", BatchTests.ledger([("05-06-2019", "D9", 1, "Assen", "1,00"), ("06-06-2019", "D1", 2, "Assen", "2,00")]))
+                let second = try load(db, specText: other, file: clash)
                 #expect(second.status == .failed)
                 #expect(
                     second.message?.contains("key GM0106 / MEM / D1 / 2 on line 3 is held by batch \(first.batchID ?? -1) (feed ledger, line 3)") == true,
                     "\(second.message ?? "")")
-                #expect(second.message?.contains("(gemeente_code, journal, document, line_no)") == true)
-                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 2)
+                #expect(second.message?.contains("(gemeente_code, journal, document, line_no) must be unique in core.spending within a year") == true)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 4)
+                #expect(try ReplaceScopeTests.summaryMatches(db))
             }
         }
     }

@@ -18,6 +18,9 @@ final class ChunkMerger {
     private var checkRules = true
     private var chunk = 0
     private var pending: (rows: Int, sql: MergeSQL)?
+    /// Exchange mode: the fresh table (no indexes, made in the load's transaction) the chunks are
+    /// merged into, put in place of the target's year partitions by `finish`.
+    private let fresh: String?
 
     /// Creates the two staging tables (committed, on the second connection).
     init(db: Connection, sql: MergeSQL, batchID: Int64, file: String) throws {
@@ -28,6 +31,29 @@ final class ChunkMerger {
         try stager.actAsOwner(local: false)
         tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
         for table in tables { try stager.executeScript(table.createStaging) }
+        if try ChunkMerger.exchanges(sql, db) {
+            let name = "staging." + (try db.escapeIdentifier("\(sql.stagingBase)_\(batchID)_rows"))
+            try db.execute(ChunkMerger.createLike(name, sql.target))
+            fresh = name
+        } else {
+            fresh = nil
+        }
+    }
+
+    /// Whether a load exchanges partitions: a replace feed whose scope is the target's `year`
+    /// (`target_scope: [year]`) into a partitioned target that has an exchange function
+    /// `<target>_exchange(fresh regclass, year integer, feed text, batch bigint, rows bigint)`.
+    static func exchanges(_ sql: MergeSQL, _ db: Connection) throws -> Bool {
+        guard case .replace = sql.spec.merge, sql.spec.targetScope == ["year"] else { return false }
+        return try db.scalar(
+            """
+            select c.relkind = 'p' and to_regprocedure($1 || '_exchange(regclass, integer, text, bigint, bigint)') is not null
+            from pg_class c where c.oid = $1::regclass
+            """, [sql.target], as: Bool?.self) == true
+    }
+
+    private static func createLike(_ table: String, _ target: String) -> String {
+        "create table \(table) (like \(target) including defaults including constraints including generated)"
     }
 
     /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
@@ -42,9 +68,9 @@ final class ChunkMerger {
         }
         let kept = rows - (try takeOutBrokenRows(sql))
         try collect()
-        if let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
+        if fresh == nil, let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
         try db.execute("savepoint leefbaar_merge")
-        try db.send(sql.insert, [batchID])
+        try db.send(fresh.map(sql.insert(into:)) ?? sql.insert, [batchID])
         pending = (kept, sql)
     }
 
@@ -86,19 +112,59 @@ final class ChunkMerger {
         }
     }
 
+    /// Exchange mode: puts the merged rows in place of the target's partitions, year by year (a
+    /// file of one year exchanges the fresh table itself). A key twice in a year, or a key another
+    /// feed's row holds in that year, is reported with its lines.
+    func finish() throws {
+        guard let fresh else { return }
+        let sql = tables[0]
+        let years = try db.execute("select year, count(*) from \(fresh) where year is not null group by 1 order by 1").map {
+            (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int64.self))
+        }
+        for (year, rows) in years {
+            var table = fresh
+            if years.count > 1 {
+                table = "staging." + (try db.escapeIdentifier("\(sql.stagingBase)_\(batchID)_\(year)"))
+                let columns = (sql.columns + ["batch_id", "source_line"]).joined(separator: ", ")
+                try db.execute(ChunkMerger.createLike(table, sql.target))
+                try db.execute("insert into \(table) (\(columns)) select \(columns) from \(fresh) where year = $1", [year])
+            }
+            try db.execute("savepoint leefbaar_exchange")
+            do {
+                try db.execute("select \(sql.target)_exchange($1::regclass, $2, $3, $4, $5)", [table, year, sql.spec.name, batchID, rows])
+                try db.execute("release savepoint leefbaar_exchange")
+            } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
+                try db.execute("rollback to savepoint leefbaar_exchange")
+                let key = sql.spec.key.joined(separator: ", ")
+                try reportDuplicates(
+                    sql, error, duplicates: sql.spec.key.isEmpty ? nil : sql.duplicateKeys(among: "select \(key), source_line from \(table)"),
+                    held: sql.keysHeld(in: table, where: "t.year = \(year) and b.feed <> $1"), parameter: sql.spec.name)
+            }
+        }
+        if years.count != 1 { try db.execute("drop table \(fresh)") }
+    }
+
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
-        let rows = try sql.duplicateKeys.map { try db.execute($0, [batchID]) }
+        try reportDuplicates(sql, error, duplicates: sql.duplicateKeys, held: sql.keysHeldElsewhere, parameter: batchID)
+    }
+
+    /// Names the lines of a key the file holds twice (`duplicates`, with `$1` = `parameter` when it
+    /// uses it), else the rows of other batches holding a key of the file (`held`).
+    private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?, duplicates: String?, held heldQuery: String, parameter: any PostgresEncodable)
+        throws
+    {
+        let rows = try duplicates.map { try db.execute($0, $0.contains("$1") ? [parameter] : []) }
         guard let rows, !rows.isEmpty else {
             // Not twice in the file: the key is held by a row of another batch the load does not replace.
             if let error, error.sqlState == SQLState.uniqueViolation, !sql.primaryKey.isEmpty {
-                let held = try db.execute(sql.keysHeldElsewhere, [batchID])
+                let held = try db.execute(heldQuery, [parameter])
                 if !held.isEmpty {
                     let list = try held.map { r in
                         "key \(try r.decode(0, as: String.self)) on line \(try r.decode(1, as: Int.self)) is held by batch \(try r.decode(2, as: Int.self)) (feed \(try r.decode(3, as: String.self)), line \(try r.decode(4, as: Int.self)))"
                     }
                     throw WarehouseError(
                         .invalidInput,
-                        "\(file): \(list.joined(separator: "; ")). The key (\(sql.primaryKey.joined(separator: ", "))) must be unique in \(sql.target) across files; a replace removes only the feed's own rows in the file's scopes (do numbers restart each year?). Nothing loaded"
+                        "\(file): \(list.joined(separator: "; ")). The key (\(sql.primaryKey.joined(separator: ", "))) must be unique in \(sql.target)\(fresh == nil ? " across files" : " within a year, across feeds"); a replace removes only the feed's own rows in the file's scopes\(fresh == nil ? " (do numbers restart each year?)" : ""). Nothing loaded"
                     )
                 }
             }

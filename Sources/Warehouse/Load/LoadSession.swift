@@ -170,6 +170,7 @@ struct LoadSession {
                 allRejects = (allRejects + merger.ruleRejects).sorted { $0.line < $1.line }
                 if limit.exceeded(rejected: allRejects.count, read: rowsRead) { throw overThreshold() }
             }
+            try merger.finish()
         } catch {
             merger.abandon()
             throw error

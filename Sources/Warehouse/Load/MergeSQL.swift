@@ -55,22 +55,32 @@ struct MergeSQL {
     var duplicateKeys: String? {
         guard !spec.key.isEmpty else { return nil }
         let key = spec.key.joined(separator: ", ")
+        return duplicateKeys(among: "select \(key), source_line from \(staging) union all select \(key), source_line from \(target) where batch_id = $1")
+    }
+
+    /// Keys that occur more than once among `rows` (a query giving the key columns and
+    /// `source_line`): `key text, lines`.
+    func duplicateKeys(among rows: String) -> String {
+        let key = spec.key.joined(separator: ", ")
         return """
             select concat_ws(' / ', \(key)), string_agg(source_line::text, ', ' order by source_line)
-            from (select \(key), source_line from \(staging)
-                  union all select \(key), source_line from \(target) where batch_id = $1) as rows_of_batch
+            from (\(rows)) as rows_of_batch
             group by \(key) having count(*) > 1 order by min(source_line) limit 5
             """
     }
 
     /// Staged rows whose primary key a row of another batch holds: `key, line, batch, feed, its line`.
-    var keysHeldElsewhere: String {
+    var keysHeldElsewhere: String { keysHeld(in: staging, where: "t.batch_id <> $1") }
+
+    /// Rows of `rows` whose primary key a row of the target matching `condition` holds:
+    /// `key, line, batch, feed, its line`.
+    func keysHeld(in rows: String, where condition: String) -> String {
         let key = primaryKey.map { "s.\($0)" }.joined(separator: ", ")
         let join = primaryKey.map { "t.\($0) = s.\($0)" }.joined(separator: " and ")
         return """
             select concat_ws(' / ', \(key)), s.source_line, t.batch_id, b.feed, t.source_line
-            from \(staging) s join \(target) t on \(join) join etl.batch b on b.batch_id = t.batch_id
-            where t.batch_id <> $1 order by s.source_line limit 5
+            from \(rows) s join \(target) t on \(join) join etl.batch b on b.batch_id = t.batch_id
+            where \(condition) order by s.source_line limit 5
             """
     }
 
@@ -133,9 +143,12 @@ struct MergeSQL {
 
     /// Inserts (upsert: updates on key conflict) the staged rows with their lineage; `$1` = batch.
     /// An upsert never updates a row of this same batch: a key twice in the file shows as fewer rows.
-    var insert: String {
+    var insert: String { insert(into: target) }
+
+    /// The same insert into another table of the target's shape (a fresh table to exchange).
+    func insert(into table: String) -> String {
         let cols = columns.joined(separator: ", ")
-        var sql = "insert into \(target) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
+        var sql = "insert into \(table) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
         if spec.merge == .upsert, !spec.key.isEmpty {
             let updates = (columns.filter { !primaryKey.contains($0) } + ["batch_id", "source_line"]).map { "\($0) = excluded.\($0)" }
             sql +=

@@ -1,0 +1,68 @@
+-- Current definition, re-applied by `leefbaar-etl migrate` whenever this file changes (etl.schema_model).
+set local role leefbaar_owner;
+
+-- A replace load of a partitioned target calls <target>_exchange(fresh, year, feed, batch, rows) once per
+-- year of its file, inside the load's transaction, with `fresh` holding the batch's rows of that
+-- year (`rows` of them, no indexes). The function keeps the rows of other feeds, tallies what earlier batches of
+-- the feed lose (leefbaar_gone, leefbaar_scope: the load's temp tables), adjusts the summary,
+-- builds the indexes once, and puts `fresh` in place of the year's partition.
+create or replace function core.spending_exchange(fresh regclass, y integer, feed text, batch bigint, brought bigint) returns void
+language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' as $$
+declare
+    name constant text := 'spending_' || y;
+    old constant regclass := to_regclass('core.' || name);
+    earlier constant bigint[] := array(select b.batch_id from etl.batch b where b.feed = spending_exchange.feed and b.batch_id <> spending_exchange.batch);
+    cols constant text := 'gemeente_code, journal, document, line_no, booking_date, account, cost_centre, project_code, inzet_level, category, description, amount, batch_id, source_line';
+    groups constant text := 'gemeente_code, year, inzet_level, category, project_code';
+    holders regclass[] := array['core.spending_default'::regclass];
+    holder regclass;
+    rec record;
+    kept bigint := 0;
+begin
+    if old is not null then
+        if not exists (select 1 from pg_inherits where inhrelid = old and inhparent = 'core.spending'::regclass) then
+            raise exception '% is not a partition of core.spending', old;
+        end if;
+        holders := holders || old;
+    end if;
+    insert into leefbaar_scope as s values (y::text, brought)
+        on conflict (scope) do update set brought = s.brought + excluded.brought;
+    -- The year's rows now: its partition and the default partition's rows of the year. Earlier
+    -- batches of the feed lose theirs; every other row is kept.
+    foreach holder in array holders loop
+        for rec in execute format('select batch_id, count(*) as n from %s where year = %s group by 1', holder, y) loop
+            if rec.batch_id = any (earlier) then
+                insert into leefbaar_gone values (rec.batch_id, y::text, rec.n);
+            else
+                kept := kept + rec.n;
+            end if;
+        end loop;
+    end loop;
+    if kept > 0 then
+        foreach holder in array holders loop
+            execute format('insert into %s (%s) select %s from %s where year = %s and batch_id <> all ($1)', fresh, cols, cols, holder, y)
+                using earlier;
+        end loop;
+    end if;
+    -- An exchange fires no statement trigger. rpt.spending_summary groups by year, so the year's
+    -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
+    delete from rpt.spending_summary where year = y;
+    execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
+    -- Indexes built once, sorting in memory (maintenance_work_mem 256MB for this function); the range constraint lets ATTACH skip its scan.
+    execute format('alter table %s add constraint %I primary key (gemeente_code, journal, document, line_no)', fresh, name || '_pkey');
+    execute format('create index on %s (year, gemeente_code, inzet_level)', fresh);
+    execute format('create index on %s (project_code) where project_code is not null', fresh);
+    execute format('alter table %s add constraint %I check (booking_date >= %L and booking_date < %L)',
+                   fresh, name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
+    delete from core.spending_default where year = y;
+    if old is not null then
+        execute format('drop table %s', old);
+    end if;
+    execute format('alter table %s set schema core', fresh);
+    execute format('alter table core.%I rename to %I', (select relname from pg_class where oid = fresh), name);
+    execute format('alter table core.spending attach partition core.%I for values from (%L) to (%L)', name, make_date(y, 1, 1), make_date(y + 1, 1, 1));
+    perform core.spending_secure_partition(('core.' || name)::regclass, 'the rows booked in ' || y);
+end
+$$;
+comment on function core.spending_exchange(regclass, integer, text, bigint, bigint) is 'Puts a load''s rows of one booking year (brought: how many) in place of that year''s partition of core.spending: keeps other feeds'' rows, tallies what the feed''s earlier batches lose, replaces the year in rpt.spending_summary, builds the indexes once.';
+revoke execute on function core.spending_exchange(regclass, integer, text, bigint, bigint) from public;

@@ -1,0 +1,76 @@
+import Foundation
+import Ingest
+import Postgres
+import TestSupport
+import Testing
+@testable import Warehouse
+
+/// core.spending is partitioned by booking year; a ledger load exchanges the partitions of the
+/// years in its file, keeping other feeds' rows and the summary exact.
+@Suite struct PartitionTests {
+    /// `year:partition:rows` of core.spending, in order.
+    static func layout(_ db: Connection) throws -> String? {
+        try db.scalar(
+            "select string_agg(y || ':' || p || ':' || n, ',' order by y, p) from (select year as y, tableoid::regclass::text as p, count(*) as n from core.spending group by 1, 2) t",
+            as: String.self)
+    }
+
+    @Test func aMultiYearFileExchangesEachYearAndTakesRowsOutOfTheDefaultPartition() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                // The subsidy register (no target_scope: merged row by row) puts 2017 in the default partition.
+                let register = try writeFixture(
+                    dir, "subsidies.csv", ReplaceScopeTests.subsidies([("15-05-2017", "S-1", "Assen", "100,00"), ("16-05-2017", "S-2", "Meppel", "20,00")]))
+                #expect(try load(db, specText: ReplaceScopeTests.subsidySpec, file: register).status == .loaded)
+                #expect(try Self.layout(db) == "2017:core.spending_default:2")
+                let both = try writeFixture(
+                    dir, "grootboek.csv",
+                    BatchTests.ledger([
+                        ("01-03-2017", "A", 1, "Assen", "5,00"), ("02-03-2018", "A", 2, "Assen", "6,00"), ("03-03-2018", "A", 3, "Meppel", "7,00"),
+                    ]))
+                let first = try load(db, feed: "ledger", file: both)
+                #expect(first.status == .loaded, "\(first.message ?? "")")
+                #expect(try Self.layout(db) == "2017:core.spending_2017:3,2018:core.spending_2018:2")
+                #expect(try ReplaceScopeTests.summaryMatches(db))
+                // Each year partition is a real partition with its own key, row-level security and no leftover tables.
+                #expect(
+                    try db.scalar(
+                        """
+                        select string_agg(c.relname || ':' || c.relrowsecurity || ':' || c.relforcerowsecurity || ':' ||
+                               (select count(*) from pg_index i where i.indrelid = c.oid and i.indisprimary), ',' order by c.relname)
+                        from pg_inherits h join pg_class c on c.oid = h.inhrelid where h.inhparent = 'core.spending'::regclass
+                        """, as: String.self) == "spending_2017:true:true:1,spending_2018:true:true:1,spending_default:true:true:1")
+                #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+
+                // A file of 2018 only replaces the ledger's 2018; 2017 stays as it was.
+                let only2018 = try writeFixture(dir, "grootboek-2018.csv", BatchTests.ledger([("05-05-2018", "B", 1, "Assen", "9,00")]))
+                let second = try load(db, feed: "ledger", file: only2018)
+                #expect(second.status == .loaded)
+                #expect(second.replaced == [Replacement(batchID: first.batchID ?? -1, feed: "ledger", rows: 2, status: "partly replaced")])
+                #expect(try Self.layout(db) == "2017:core.spending_2017:3,2018:core.spending_2018:1")
+                #expect(try db.scalar("select sum(amount) from core.spending", as: String.self) == "134.00")
+                #expect(try ReplaceScopeTests.summaryMatches(db))
+            }
+        }
+    }
+
+    @Test func aKeyTwiceInAYearIsNamedAndTheOldPartitionStays() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let good = try writeFixture(dir, "a.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00")]))
+                #expect(try load(db, feed: "ledger", file: good).status == .loaded)
+                let twice = try writeFixture(
+                    dir, "b.csv",
+                    BatchTests.ledger([
+                        ("01-03-2019", "B", 1, "Assen", "5,00"), ("02-03-2019", "C", 1, "Assen", "6,00"), ("03-03-2019", "B", 1, "Assen", "7,00"),
+                    ]))
+                let result = try load(db, feed: "ledger", file: twice)
+                #expect(result.status == .failed)
+                #expect(
+                    result.message?.contains("the same key occurs more than once: key GM0106 / MEM / B / 1 on lines 2, 4") == true, "\(result.message ?? "")")
+                #expect(try Self.layout(db) == "2019:core.spending_2019:1")
+                #expect(try ReplaceScopeTests.summaryMatches(db))
+            }
+        }
+    }
+}
