@@ -62,13 +62,17 @@ LOAD CSV FROM '$work/ledger.csv' WITH ENCODING windows-1252
   (boekdatum, dagboek, boekstuk, regel, grootboek, kostenplaats, gemeente, project, inzet, categorie, omschrijving, bedrag)
 INTO postgresql:///bench?host=$(dirname "$LEEFBAAR_PGDATA/socket/x")&port=$LEEFBAAR_PGPORT&user=postgres&tablename=pgl
   (booking_date date using (format nil "~a-~a-~a" (subseq boekdatum 6 10) (subseq boekdatum 3 5) (subseq boekdatum 0 2)),
-   journal text using dagboek, document text using boekstuk, line_no integer using regel, account text using grootboek,
-   cost_centre text using kostenplaats, gemeente_code text using gemeente, project_code text using project,
-   inzet_level text using inzet, category text using categorie, description text using omschrijving,
-   amount numeric using (substitute-char #\\, #\\. (remove #\\. bedrag)), batch_id bigint using "0", source_line bigint using regel)
+   journal text using (identity dagboek), document text using (identity boekstuk), line_no integer using (identity regel),
+   account text using (identity grootboek), cost_centre text using (identity kostenplaats), gemeente_code text using (identity gemeente),
+   project_code text using (identity project), inzet_level text using (identity inzet), category text using (identity categorie),
+   description text using (identity omschrijving),
+   amount numeric using (substitute (code-char 46) (code-char 44) (remove (code-char 46) bedrag)),
+   batch_id bigint using "0", source_line bigint using (identity regel))
 WITH skip header = 1, fields terminated by ';', fields optionally enclosed by '"';
 LOAD
     if read -r p _ < <(measure "$pgloader_bin" --quiet "$work/ledger.load"); then pgl="$p s"; else pgl="failed"; fi
+    got=$(sql -tA -c "select count(*) from public.pgl")
+    [ "$got" = "$rows" ] || pgl="failed ($got of $rows rows)"
     sql -c "drop table public.pgl"
   fi
 
