@@ -7,7 +7,7 @@ set local role leefbaar_owner;
 -- the feed lose (leefbaar_gone, leefbaar_scope: the load's temp tables), adjusts the summary,
 -- builds the indexes once, and puts `fresh` in place of the year's partition.
 create or replace function core.spending_exchange(fresh regclass, y integer, feed text, batch bigint, brought bigint) returns void
-language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' as $$
+language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' set work_mem = '64MB' as $$
 declare
     name constant text := 'spending_' || y;
     old constant regclass := to_regclass('core.' || name);
@@ -48,7 +48,9 @@ begin
     -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
     delete from rpt.spending_summary where year = y;
     execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
-    -- Indexes built once, sorting in memory (maintenance_work_mem 256MB for this function); the range constraint lets ATTACH skip its scan.
+    -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
+    -- work_mem 64MB, so the summary's groups are hashed in memory too); the range constraint lets
+    -- ATTACH skip its scan.
     execute format('alter table %s add constraint %I primary key (gemeente_code, journal, document, line_no)', fresh, name || '_pkey');
     execute format('create index on %s (year, gemeente_code, inzet_level)', fresh);
     execute format('create index on %s (project_code) where project_code is not null', fresh);

@@ -68,6 +68,13 @@ extension Connection {
     /// error is rethrown; when the server refuses the data, its error is thrown with SQLSTATE.
     @discardableResult
     public func copyIn(_ sql: String, bufferSize: Int = 256 * 1024, _ body: (CopyInWriter) throws -> Void) throws -> Int {
+        try sendCopyIn(sql, bufferSize: bufferSize, body)
+        return try finishCommand().affectedRows
+    }
+
+    /// Like `copyIn`, but returns once the data is sent: the server may still be storing it. Call
+    /// `receive()` for the row count (or the COPY's error) before the next statement.
+    public func sendCopyIn(_ sql: String, bufferSize: Int = 256 * 1024, _ body: (CopyInWriter) throws -> Void) throws {
         try startCopy(sql, expecting: PGRES_COPY_IN)
         let writer = CopyInWriter(connection: self, bufferSize: bufferSize)
         do {
@@ -83,7 +90,6 @@ extension Connection {
             drainResults()
             throw failure
         }
-        return try finishCommand().affectedRows
     }
 
     /// Runs `COPY ... TO STDOUT` and hands each row (or chunk) the server sends to `body`.

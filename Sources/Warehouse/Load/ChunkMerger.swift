@@ -3,9 +3,10 @@ import Postgres
 
 /// Moves a load's rows into the target chunk by chunk, on two connections so that three things
 /// run at once: the client converts chunk k+2, a second connection COPYs chunk k+1 into one of two
-/// staging tables (committed, so the load's transaction can read it), and the load's own
-/// connection merges chunk k from the other staging table into `core`. The merge is the only
-/// step inside the load's transaction; staging tables are scaffolding, dropped at the end.
+/// staging tables (committed, so the load's transaction can read it; the client does not wait for
+/// the COPY to be stored before it converts on), and the load's own connection merges chunk k from
+/// the other staging table into `core`. The merge is the only step inside the load's transaction;
+/// staging tables are scaffolding, dropped at the end.
 final class ChunkMerger {
     let db: Connection
     let stager: Connection
@@ -18,6 +19,8 @@ final class ChunkMerger {
     private var checkRules = true
     private var chunk = 0
     private var pending: (rows: Int, sql: MergeSQL)?
+    /// The chunk whose COPY was sent to the stager and not yet received.
+    private var staged: (rows: Int, sql: MergeSQL)?
     /// Exchange mode: the fresh table (no indexes, made in the load's transaction) the chunks are
     /// merged into, put in place of the target's year partitions by `finish`.
     private let fresh: String?
@@ -58,16 +61,26 @@ final class ChunkMerger {
 
     /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
     func stage(_ bytes: [UInt8], rows: Int) throws {
+        try mergeStaged()
         let sql = tables[chunk % 2]
         chunk += 1
         // This table's previous chunk was merged two chunks ago and collected since.
         try stager.execute("delete from \(sql.staging)")
-        let copied = try stager.copyIn(sql.copyStaging) { try $0.write(bytes) }
+        try stager.sendCopyIn(sql.copyStaging) { try $0.write(bytes) }
+        staged = (rows, sql)
+    }
+
+    /// Waits for the staged chunk's COPY, takes out its broken rows, waits for the merge before it,
+    /// and sends the chunk's merge.
+    private func mergeStaged() throws {
+        guard let (rows, sql) = staged else { return }
+        staged = nil
+        let copied = try stager.receive().affectedRows
         guard copied == rows else {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rows)")
         }
         let kept = rows - (try takeOutBrokenRows(sql))
-        try collect()
+        try collectMerge()
         if fresh == nil, let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
         try db.execute("savepoint leefbaar_merge")
         try db.send(fresh.map(sql.insert(into:)) ?? sql.insert, [batchID])
@@ -96,8 +109,15 @@ final class ChunkMerger {
         return broken.count
     }
 
-    /// Waits for the merge in flight, if any. A key twice in the file is reported with its lines.
+    /// Merges the last staged chunk and waits for every merge. A key twice in the file is reported
+    /// with its lines.
     func collect() throws {
+        try mergeStaged()
+        try collectMerge()
+    }
+
+    /// Waits for the merge in flight, if any.
+    private func collectMerge() throws {
         guard let (rows, sql) = pending else { return }
         pending = nil
         do {
@@ -177,6 +197,10 @@ final class ChunkMerger {
 
     /// Drops a merge in flight after a failure elsewhere, so the transaction can be rolled back.
     func abandon() {
+        if staged != nil {
+            staged = nil
+            stager.discardResults()
+        }
         if pending != nil {
             pending = nil
             db.discardResults()

@@ -15,31 +15,22 @@ public struct Migration: Sendable, Equatable {
 
     /// Reads every `NNNN_title.sql` in a folder, ordered by version; refuses duplicates and odd names.
     public static func load(from directory: String) throws -> [Migration] {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
+        guard let files = try SQLFile.all(in: directory) else {
             throw WarehouseError(.missingFile, "cannot read migrations folder \(directory)")
         }
         var migrations: [Migration] = []
-        for file in names.sorted() where file.hasSuffix(".sql") {
-            let stem = file.dropLast(4)
+        for file in files {
+            let stem = file.stem
             guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]),
                 stem[..<underscore].count == 4
             else {
-                throw WarehouseError(.migrationMismatch, "migration file \(file) is not named NNNN_title.sql")
-            }
-            guard let data = fm.contents(atPath: directory + "/" + file) else {
-                throw WarehouseError(.missingFile, "cannot read \(directory)/\(file)")
-            }
-            guard let sql = String(data: data, encoding: .utf8) else {
-                throw WarehouseError(.migrationMismatch, "\(file) is not UTF-8")
+                throw WarehouseError(.migrationMismatch, "migration file \(stem).sql is not named NNNN_title.sql")
             }
             if let previous = migrations.last, previous.version == version {
                 throw WarehouseError(.migrationMismatch, "two migrations numbered \(version): \(previous.name) and \(stem)")
             }
             migrations.append(
-                Migration(
-                    version: version, name: String(stem[stem.index(after: underscore)...]),
-                    sql: sql, sha256: SHA256.hexDigest(data)))
+                Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: file.sql, sha256: file.sha256))
         }
         return migrations
     }
@@ -58,6 +49,29 @@ extension Migration {
     public static func stem(version: Int, name: String) -> String {
         let digits = String(version)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + name
+    }
+}
+
+/// A `.sql` file of a folder: its name without `.sql`, its text, and the SHA-256 of its bytes.
+struct SQLFile {
+    let stem: String
+    let sql: String
+    let sha256: String
+
+    /// Every `*.sql` of a folder, in name order; nil when the folder cannot be read. A file that is
+    /// not UTF-8 is refused.
+    static func all(in directory: String) throws -> [SQLFile]? {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return nil }
+        return try names.sorted().filter { $0.hasSuffix(".sql") }.map { file in
+            guard let data = fm.contents(atPath: directory + "/" + file) else {
+                throw WarehouseError(.missingFile, "cannot read \(directory)/\(file)")
+            }
+            guard let sql = String(data: data, encoding: .utf8) else {
+                throw WarehouseError(.migrationMismatch, "\(directory)/\(file) is not UTF-8")
+            }
+            return SQLFile(stem: String(file.dropLast(4)), sql: sql, sha256: SHA256.hexDigest(data))
+        }
     }
 }
 

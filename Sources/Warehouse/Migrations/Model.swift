@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Ingest
 
 /// The current definition of views and functions: `SQL/models/NAME.sql`, re-applied by `migrate`
 /// whenever a file is new or changed (each `create or replace`, so grants and dependants stay).
@@ -14,14 +13,7 @@ public struct Model: Sendable, Equatable {
 
     /// Every `*.sql` of a folder, by name; none when the folder does not exist.
     public static func load(from directory: String) throws -> [Model] {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return [] }
-        return try names.sorted().filter { $0.hasSuffix(".sql") }.map { file in
-            guard let data = fm.contents(atPath: directory + "/" + file), let sql = String(data: data, encoding: .utf8) else {
-                throw WarehouseError(.missingFile, "cannot read \(directory)/\(file) as UTF-8")
-            }
-            return Model(name: String(file.dropLast(4)), sql: sql, sha256: SHA256.hexDigest(data))
-        }
+        try (SQLFile.all(in: directory) ?? []).map { Model(name: $0.stem, sql: $0.sql, sha256: $0.sha256) }
     }
 
     /// Makes a model from parts (tests).
