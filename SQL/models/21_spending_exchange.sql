@@ -48,14 +48,20 @@ begin
     -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
     delete from rpt.spending_summary where year = y;
     execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
+    -- The parent's NOT NULLs and CHECKs (the loader's fresh table has none, so a row that breaks
+    -- one became a reject) and the year's range, verified in one scan.
+    execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L)', fresh,
+                   (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
+                    from pg_attribute a where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull)
+                   || coalesce((select ', ' || string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
+                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype = 'c'), ''),
+                   name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
     -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
-    -- work_mem 64MB, so the summary's groups are hashed in memory too); the range constraint lets
-    -- ATTACH skip its scan.
+    -- work_mem 64MB, so the summary's groups are hashed in memory too). The range constraint above
+    -- lets ATTACH skip its scan.
     execute format('alter table %s add constraint %I primary key (gemeente_code, journal, document, line_no)', fresh, name || '_pkey');
     execute format('create index on %s (year, gemeente_code, inzet_level)', fresh);
     execute format('create index on %s (project_code) where project_code is not null', fresh);
-    execute format('alter table %s add constraint %I check (booking_date >= %L and booking_date < %L)',
-                   fresh, name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
     delete from core.spending_default where year = y;
     if old is not null then
         execute format('drop table %s', old);

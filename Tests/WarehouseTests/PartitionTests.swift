@@ -41,6 +41,10 @@ import Testing
                         from pg_inherits h join pg_class c on c.oid = h.inhrelid where h.inhparent = 'core.spending'::regclass
                         """, as: String.self) == "spending_2017:true:true:1,spending_2018:true:true:1,spending_default:true:true:1")
                 #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+                // A partition made from a load's table has the parent's defaults, no more.
+                let defaults =
+                    "select string_agg(a.attname || '=' || pg_get_expr(d.adbin, d.adrelid), ',' order by a.attname) from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = $1::regclass"
+                #expect(try db.scalar(defaults, ["core.spending_2018"], as: String.self) == db.scalar(defaults, ["core.spending"], as: String.self))
 
                 // A file of 2018 only replaces the ledger's 2018; 2017 stays as it was.
                 let only2018 = try writeFixture(dir, "grootboek-2018.csv", BatchTests.ledger([("05-05-2018", "B", 1, "Assen", "9,00")]))

@@ -35,7 +35,7 @@ public enum BatchJanitor {
                 """
                 select format('drop table if exists staging.%I', c.relname) from pg_class c
                 join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_[ab]$')
+                where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_([ab]|rows)$')
                 """, [id]
             ).map { try $0.decode(0, as: String.self) }
             for drop in leftovers { try connection.execute(drop) }

@@ -21,24 +21,28 @@ final class ChunkMerger {
     private var pending: (rows: Int, sql: MergeSQL)?
     /// The chunk whose COPY was sent to the stager and not yet received.
     private var staged: (rows: Int, sql: MergeSQL)?
-    /// Exchange mode: the fresh table (no indexes, made in the load's transaction) the chunks are
-    /// merged into, put in place of the target's year partitions by `finish`.
-    private let fresh: String?
+    /// Exchange mode: the one table every chunk is COPYed into (committed scaffolding like the
+    /// staging tables, in the target's shape without indexes, CHECKs or NOT NULLs), put in place
+    /// of the target's year partitions by `finish`. Nothing is merged row by row.
+    private let fresh: MergeSQL?
 
-    /// Creates the two staging tables (committed, on the second connection).
+    /// Creates the two staging tables, or the fresh table of an exchange (committed, on the
+    /// second connection).
     init(db: Connection, sql: MergeSQL, batchID: Int64, file: String) throws {
         self.db = db
         self.batchID = batchID
         self.file = file
         stager = try db.openSibling()
         try stager.actAsOwner(local: false)
-        tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
-        for table in tables { try stager.executeScript(table.createStaging) }
         if try ChunkMerger.exchanges(sql, db) {
-            let name = "staging." + (try db.escapeIdentifier("\(sql.stagingBase)_\(batchID)_rows"))
-            try db.execute(ChunkMerger.createLike(name, sql.target))
-            fresh = name
+            let table = try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_rows", connection: db)
+            try stager.execute("drop table if exists \(table.staging)")
+            try ChunkMerger.createFresh(table.staging, like: sql.target, batch: batchID, stager)
+            fresh = table
+            tables = []
         } else {
+            tables = try ["a", "b"].map { try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_\($0)", connection: db) }
+            for table in tables { try stager.executeScript(table.createStaging) }
             fresh = nil
         }
     }
@@ -46,8 +50,10 @@ final class ChunkMerger {
     /// Whether a load exchanges partitions: a replace feed whose scope is the target's `year`
     /// (`target_scope: [year]`) into a partitioned target that has an exchange function
     /// `<target>_exchange(fresh regclass, year integer, feed text, batch bigint, rows bigint)`.
+    /// The spec's staged columns must be the target's (no stage-only columns, no after-merge SQL).
     static func exchanges(_ sql: MergeSQL, _ db: Connection) throws -> Bool {
-        guard case .replace = sql.spec.merge, sql.spec.targetScope == ["year"] else { return false }
+        guard case .replace = sql.spec.merge, sql.spec.targetScope == ["year"], sql.stagingColumns == sql.columns, sql.spec.afterMerge.isEmpty
+        else { return false }
         return try db.scalar(
             """
             select c.relkind = 'p' and to_regprocedure($1 || '_exchange(regclass, integer, text, bigint, bigint)') is not null
@@ -55,13 +61,25 @@ final class ChunkMerger {
             """, [sql.target], as: Bool?.self) == true
     }
 
-    private static func createLike(_ table: String, _ target: String) -> String {
-        "create table \(table) (like \(target) including defaults including constraints including generated)"
+    /// A table of `target`'s columns (defaults and generated columns too) that takes any row (the
+    /// rows that break a rule become rejects before the exchange adds the target's constraints),
+    /// its `batch_id` the batch's.
+    private static func createFresh(_ table: String, like target: String, batch: Int64, _ connection: Connection) throws {
+        try connection.execute("create table \(table) (like \(target) including defaults including generated)")
+        let notNull = try connection.execute(
+            "select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attnotnull", [table]
+        ).map { "alter column \(try connection.escapeIdentifier(try $0.decode(0, as: String.self))) drop not null" }
+        try connection.execute("alter table \(table) \((notNull + ["alter column batch_id set default \(batch)"]).joined(separator: ", "))")
     }
 
     /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
     func stage(_ bytes: [UInt8], rows: Int) throws {
         try mergeStaged()
+        if let fresh {
+            try stager.sendCopyIn(fresh.copyStaging) { try $0.write(bytes) }
+            staged = (rows, fresh)
+            return
+        }
         let sql = tables[chunk % 2]
         chunk += 1
         // This table's previous chunk was merged two chunks ago and collected since.
@@ -79,11 +97,15 @@ final class ChunkMerger {
         guard copied == rows else {
             throw WarehouseError(.invalidInput, "staging received \(copied) rows, expected \(rows)")
         }
+        if fresh != nil {
+            loaded += rows
+            return
+        }
         let kept = rows - (try takeOutBrokenRows(sql))
         try collectMerge()
-        if fresh == nil, let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
+        if let delete = sql.deleteScopes { try db.execute(delete, [batchID, sql.spec.name]) }
         try db.execute("savepoint leefbaar_merge")
-        try db.send(fresh.map(sql.insert(into:)) ?? sql.insert, [batchID])
+        try db.send(sql.insert, [batchID])
         pending = (kept, sql)
     }
 
@@ -114,6 +136,12 @@ final class ChunkMerger {
     func collect() throws {
         try mergeStaged()
         try collectMerge()
+        // An exchange's rows break a rule or not all at once: one pass over the fresh table, which
+        // then takes the target's defaults only.
+        if let fresh {
+            loaded -= try takeOutBrokenRows(fresh)
+            try stager.execute("alter table \(fresh.staging) alter column batch_id drop default")
+        }
     }
 
     /// Waits for the merge in flight, if any.
@@ -136,18 +164,18 @@ final class ChunkMerger {
     /// file of one year exchanges the fresh table itself). A key twice in a year, or a key another
     /// feed's row holds in that year, is reported with its lines.
     func finish() throws {
-        guard let fresh else { return }
-        let sql = tables[0]
-        let years = try db.execute("select year, count(*) from \(fresh) where year is not null group by 1 order by 1").map {
+        guard let sql = fresh else { return }
+        let years = try db.execute("select year, count(*) from \(sql.staging) where year is not null group by 1 order by 1").map {
             (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int64.self))
         }
         for (year, rows) in years {
-            var table = fresh
+            var table = sql.staging
             if years.count > 1 {
+                // One table per year, made in the load's transaction.
                 table = "staging." + (try db.escapeIdentifier("\(sql.stagingBase)_\(batchID)_\(year)"))
                 let columns = (sql.columns + ["batch_id", "source_line"]).joined(separator: ", ")
-                try db.execute(ChunkMerger.createLike(table, sql.target))
-                try db.execute("insert into \(table) (\(columns)) select \(columns) from \(fresh) where year = $1", [year])
+                try db.execute("create table \(table) (like \(sql.staging) including defaults including generated)")
+                try db.execute("insert into \(table) (\(columns)) select \(columns) from \(sql.staging) where year = $1", [year])
             }
             try db.execute("savepoint leefbaar_exchange")
             do {
@@ -161,7 +189,6 @@ final class ChunkMerger {
                     held: sql.keysHeld(in: table, where: "t.year = \(year) and b.feed <> $1"), parameter: sql.spec.name)
             }
         }
-        if years.count != 1 { try db.execute("drop table \(fresh)") }
     }
 
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
@@ -209,6 +236,6 @@ final class ChunkMerger {
 
     /// Drops the staging tables; call after the load's transaction has ended.
     func dropStaging() {
-        for table in tables where stager.isOpen { _ = try? stager.execute("drop table if exists \(table.staging)") }
+        for table in tables + [fresh].compactMap({ $0 }) where stager.isOpen { _ = try? stager.execute("drop table if exists \(table.staging)") }
     }
 }

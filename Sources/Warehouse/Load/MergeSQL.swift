@@ -143,12 +143,9 @@ struct MergeSQL {
 
     /// Inserts (upsert: updates on key conflict) the staged rows with their lineage; `$1` = batch.
     /// An upsert never updates a row of this same batch: a key twice in the file shows as fewer rows.
-    var insert: String { insert(into: target) }
-
-    /// The same insert into another table of the target's shape (a fresh table to exchange).
-    func insert(into table: String) -> String {
+    var insert: String {
         let cols = columns.joined(separator: ", ")
-        var sql = "insert into \(table) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
+        var sql = "insert into \(target) as t (\(cols), batch_id, source_line) select \(cols), $1::bigint, source_line from \(staging)"
         if spec.merge == .upsert, !spec.key.isEmpty {
             let updates = (columns.filter { !primaryKey.contains($0) } + ["batch_id", "source_line"]).map { "\($0) = excluded.\($0)" }
             sql +=
