@@ -37,11 +37,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// ISO form `yyyy-mm-dd`.
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Ten ASCII bytes (years are 1...9999): this runs once per date of a load.
+        func digit(_ v: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(v % 10) }
+        let bytes: [UInt8] = [
+            digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"),
+            digit(month / 10), digit(month), UInt8(ascii: "-"), digit(day / 10), digit(day),
+        ]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

@@ -208,12 +208,19 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
 
     /// Plain text as PostgreSQL reads it: `-1234.56`.
     public var description: String {
-        let negative = units < 0
-        var digits = String(units.magnitude)
-        if scale > 0 {
-            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-        }
-        return negative ? "-" + digits : digits
+        // Digits written right to left into a byte buffer: this runs once per amount of a load.
+        var magnitude = units.magnitude
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24 + max(scale, 0))
+        var written = 0
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+            written += 1
+            if written == scale { bytes.append(UInt8(ascii: ".")) }
+        } while magnitude > 0 || written <= scale
+        if units < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.reverse()
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
