@@ -9,26 +9,28 @@ struct LoadSession {
     let options: LoadOptions
     var spec: FeedSpec { loader.spec }
     var connection: Connection { loader.connection }
-    let gemeenten: [String: String]
-    let privacy: PrivacyGuard
-    let limit: RejectLimit
-    /// What the target's columns accept (numeric precision and scale, integer ranges, lengths).
-    let limits: [String: ColumnLimit]
-
-    var rowsRead = 0
-    var rowsWritten = 0
+    /// The file read into COPY text, with its counts, rejects and warnings.
+    var stream: RowStream
+    var privacy: PrivacyGuard { stream.privacy }
+    var limit: RejectLimit { stream.limit }
+    var rowsRead: Int { stream.rowsRead }
+    var rowsWritten: Int { stream.rowsWritten }
+    var rowsSkipped: Int { stream.rowsSkipped }
+    var rowsFiltered: Int { stream.rowsFiltered }
+    var dropped: [String] { stream.dropped }
+    var warnings: [String] { stream.warnings }
+    var allRejects: [Reject] {
+        get { stream.rejects }
+        set { stream.rejects = newValue }
+    }
+    var gemeenten: [String: String] { stream.gemeenten }
     var rowsLoaded = 0
-    var rowsSkipped = 0
-    var rowsFiltered = 0
-    var allRejects: [Reject] = []
-    var dropped: [String] = []
     var replacements: [Replacement] = []
-    var warnings: [String] = []
     /// The chunk merger of the load in progress: made in the load's transaction, its staging
     /// tables dropped by `load` once the transaction has ended, whatever happened.
     private var merger: ChunkMerger?
 
-    /// A session for a file; a dry run only `read`s it, a load `load`s it into a batch.
+    /// A session for a file; a dry run only reads its `stream`, a load `load`s it into a batch.
     init(loader: Loader, probe: FileProbe, options: LoadOptions) throws {
         self.loader = loader
         self.probe = probe
@@ -39,96 +41,11 @@ struct LoadSession {
             let name: String = try row.decode(1)
             for key in [code, name, RowConverter.normalize(code), RowConverter.normalize(name)] { map[key] = code }
         }
-        gemeenten = map
-        privacy = try PrivacyGuard.fromEnvironment()
-        limit = options.maxRejects ?? loader.spec.maxRejects
-        limits = try ColumnLimit.read(target: loader.spec.target, loader.connection)
-    }
-
-    /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
-    /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
-    mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
-        var source = try openRecordSource(probe: probe, spec: spec)
-        let converter = try RowConverter(
-            spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
-            fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
-            privacy: privacy, file: probe.path)
-        dropped = source.headerFromFile ? converter.unusedFields : []
-        let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
-        var chunkCount = 0
-        while let record = try source.next() {
-            rowsRead += 1
-            if let problem = record.problem {
-                try reject(
-                    Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
-                continue
-            }
-            switch converter.convert(record) {
-            case .skip(.outsideWerkgebied):
-                rowsSkipped += 1
-            case .skip(.filtered):
-                rowsFiltered += 1
-            case .row(let values):
-                for i in kept {
-                    CopyText.escape(values[i], into: &chunk)
-                    chunk.append(0x09)
-                }
-                chunk.append(contentsOf: String(record.line).utf8)
-                chunk.append(0x0A)
-                chunkCount += 1
-                rowsWritten += 1
-                if chunkCount >= chunkRows {
-                    try flush(chunk, chunkCount)
-                    chunk.removeAll(keepingCapacity: true)
-                    chunkCount = 0
-                }
-            case .reject(let e):
-                try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: shown(record, converter), reason: e.reason))
-            }
-            if rowsRead % 4096 == 0 {
-                if rowsRead % 65_536 == 0 { options.progress?(source.bytesRead, rowsRead) }
-                if options.shouldStop?() == true {
-                    throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(record.line); nothing of the file was loaded")
-                }
-            }
-        }
-        options.progress?(source.bytesRead, rowsRead)
-        try probe.requireUnchanged()
-        dropped += source.undeclared
-        warnings = source.warnings
-        if chunkCount > 0 { try flush(chunk, chunkCount) }
-        if rowsRead == 0 {
-            throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
-        }
-        if limit.exceeded(rejected: allRejects.count, read: rowsRead) {
-            throw overThreshold()
-        }
-    }
-
-    /// Personal data never reaches etl.reject either: free text is scrubbed, and for a feed with
-    /// personal columns only the fields the spec uses that are not personal are kept.
-    private func shown(_ record: SourceRecord, _ converter: RowConverter) -> String {
-        guard let safe = converter.shareableFields else { return privacy.scrub(record.raw) }
-        guard record.problem == nil else { return "(not kept: the feed holds personal data and the record could not be read into fields)" }
-        return privacy.scrub(safe.filter { $0 < record.fields.count }.map { "\(converter.fieldNames[$0])=\(record.fields[$0] ?? "")" }.joined(separator: "; "))
-    }
-
-    private func scrubbed(_ text: String) -> String {
-        privacy.scrub(text)
-    }
-
-    private mutating func reject(_ r: Reject) throws {
-        allRejects.append(r)
-        if case .count(let n) = limit, allRejects.count > n { throw overThreshold() }
-    }
-
-    private func overThreshold() -> WarehouseError {
-        let first = allRejects.first.map { " First: line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.reason)." } ?? ""
-        return WarehouseError(
-            .rejectsOverThreshold,
-            "\(probe.path): \(allRejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
+        stream = RowStream(
+            probe: probe, spec: loader.spec, gemeenten: map, privacy: try PrivacyGuard.fromEnvironment(),
+            limit: options.maxRejects ?? loader.spec.maxRejects, limits: try ColumnLimit.read(target: loader.spec.target, loader.connection))
+        stream.progress = options.progress
+        stream.shouldStop = options.shouldStop
     }
 
     /// Loads the file as `batchID` in one transaction (as the owner), replacing the whole earlier
@@ -162,13 +79,13 @@ struct LoadSession {
         let merger = try ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
         self.merger = merger
         do {
-            try read(chunkRows: options.chunkRows) { bytes, rows in
+            try stream.read(chunkRows: options.chunkRows) { bytes, rows in
                 try merger.stage(bytes, rows: rows)
             }
             try merger.collect()
             if !merger.ruleRejects.isEmpty {
                 allRejects = (allRejects + merger.ruleRejects).sorted { $0.line < $1.line }
-                if limit.exceeded(rejected: allRejects.count, read: rowsRead) { throw overThreshold() }
+                if limit.exceeded(rejected: allRejects.count, read: rowsRead) { throw stream.overThreshold() }
             }
             try merger.finish()
         } catch {

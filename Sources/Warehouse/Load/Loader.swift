@@ -62,7 +62,7 @@ public final class Loader {
         if options.dryRun {
             var session = try LoadSession(loader: self, probe: probe, options: options)
             do {
-                try session.read { _, _ in }
+                try session.stream.read { _, _ in }
             } catch let error as WarehouseError {
                 result.status = .failed
                 result.message = error.message

@@ -1,13 +1,8 @@
-import Foundation
-import Ingest
-import Logging
-import Postgres
-
 /// COPY text format.
-enum CopyText {
+package enum CopyText {
     /// Appends a value in COPY text format (`\N` for NULL; backslash, tab, newline and carriage
     /// return escaped) to a line's bytes.
-    static func escape(_ value: String?, into out: inout [UInt8]) {
+    package static func escape(_ value: String?, into out: inout [UInt8]) {
         guard var value else {
             out.append(0x5C)
             out.append(0x4E)
@@ -28,7 +23,7 @@ enum CopyText {
     }
 
     /// One COPY line of values.
-    static func line(_ values: [String?]) -> [UInt8] {
+    package static func line(_ values: [String?]) -> [UInt8] {
         var out: [UInt8] = []
         for (i, v) in values.enumerated() {
             if i > 0 { out.append(0x09) }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A file read into COPY text (DB-free): every record converted by the spec, rejected (line,
+/// column, reason; personal data scrubbed) or skipped, and the valid rows' COPY lines handed out in
+/// chunks. The loader sends the chunks to PostgreSQL; a dry run drops them.
+package struct RowStream {
+    package let probe: FileProbe
+    package let spec: FeedSpec
+    package let gemeenten: [String: String]
+    package let privacy: PrivacyGuard
+    package let limit: RejectLimit
+    /// What the target's columns accept (numeric precision and scale, integer ranges, lengths).
+    package let limits: [String: ColumnLimit]
+    /// Called now and then with bytes read and rows read.
+    package var progress: ((Int, Int) -> Void)?
+    /// Asked now and then; when it returns true the read stops with `interrupted`.
+    package var shouldStop: (() -> Bool)?
+
+    package private(set) var rowsRead = 0
+    package private(set) var rowsWritten = 0
+    package private(set) var rowsSkipped = 0
+    package private(set) var rowsFiltered = 0
+    /// The rejects so far; the loader adds those the database's rules find.
+    package var rejects: [Reject] = []
+    package private(set) var dropped: [String] = []
+    package private(set) var warnings: [String] = []
+
+    package init(
+        probe: FileProbe, spec: FeedSpec, gemeenten: [String: String], privacy: PrivacyGuard, limit: RejectLimit,
+        limits: [String: ColumnLimit]
+    ) {
+        self.probe = probe
+        self.spec = spec
+        self.gemeenten = gemeenten
+        self.privacy = privacy
+        self.limit = limit
+        self.limits = limits
+    }
+
+    /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
+    /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
+    package mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
+        var source = try openRecordSource(probe: probe, spec: spec)
+        let converter = try RowConverter(
+            spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
+            fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
+            privacy: privacy, file: probe.path)
+        dropped = source.headerFromFile ? converter.unusedFields : []
+        let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
+        var chunkCount = 0
+        while let record = try source.next() {
+            rowsRead += 1
+            if let problem = record.problem {
+                try reject(
+                    Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
+                continue
+            }
+            switch converter.convert(record) {
+            case .skip(.outsideWerkgebied):
+                rowsSkipped += 1
+            case .skip(.filtered):
+                rowsFiltered += 1
+            case .row(let values):
+                for i in kept {
+                    CopyText.escape(values[i], into: &chunk)
+                    chunk.append(0x09)
+                }
+                chunk.append(contentsOf: String(record.line).utf8)
+                chunk.append(0x0A)
+                chunkCount += 1
+                rowsWritten += 1
+                if chunkCount >= chunkRows {
+                    try flush(chunk, chunkCount)
+                    chunk.removeAll(keepingCapacity: true)
+                    chunkCount = 0
+                }
+            case .reject(let e):
+                try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: shown(record, converter), reason: e.reason))
+            }
+            if rowsRead % 4096 == 0 {
+                if rowsRead % 65_536 == 0 { progress?(source.bytesRead, rowsRead) }
+                if shouldStop?() == true {
+                    throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(record.line); nothing of the file was loaded")
+                }
+            }
+        }
+        progress?(source.bytesRead, rowsRead)
+        try probe.requireUnchanged()
+        dropped += source.undeclared
+        warnings = source.warnings
+        if chunkCount > 0 { try flush(chunk, chunkCount) }
+        if rowsRead == 0 {
+            throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
+        }
+        if limit.exceeded(rejected: rejects.count, read: rowsRead) {
+            throw overThreshold()
+        }
+    }
+
+    /// Personal data never reaches etl.reject either: free text is scrubbed, and for a feed with
+    /// personal columns only the fields the spec uses that are not personal are kept.
+    private func shown(_ record: SourceRecord, _ converter: RowConverter) -> String {
+        guard let safe = converter.shareableFields else { return privacy.scrub(record.raw) }
+        guard record.problem == nil else { return "(not kept: the feed holds personal data and the record could not be read into fields)" }
+        return privacy.scrub(safe.filter { $0 < record.fields.count }.map { "\(converter.fieldNames[$0])=\(record.fields[$0] ?? "")" }.joined(separator: "; "))
+    }
+
+    private func scrubbed(_ text: String) -> String {
+        privacy.scrub(text)
+    }
+
+    private mutating func reject(_ r: Reject) throws {
+        rejects.append(r)
+        if case .count(let n) = limit, rejects.count > n { throw overThreshold() }
+    }
+
+    package func overThreshold() -> WarehouseError {
+        let first = rejects.first.map { " First: line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.reason)." } ?? ""
+        return WarehouseError(
+            .rejectsOverThreshold,
+            "\(probe.path): \(rejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import Ingest
+
+/// The file-to-COPY path without a database: what the loader sends is decided here.
+@Suite struct RowStreamTests {
+    @Test func aDutchLedgerBecomesCopyLinesRejectsAndCounts() throws {
+        let root = packageRoot()
+        let spec = try FeedSpec.load(
+            path: root.appendingPathComponent("SQL/feeds/ledger.yaml").path, sql: SQLDirectory(path: root.appendingPathComponent("SQL").path))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rowstream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("grootboek-2019.csv").path
+        let text = """
+            Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag
+            01-03-2019;MEM;D1;1;4100;;Assen;;basis;;"tab\there";€ 1.234,56
+            02-03-2019;MEM;D1;2;4100;;Assen;;basis;;;twaalf
+            03-03-2019;MEM;D1;3;4100;;GM0106;;plus;Projecten;;-5
+
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        var stream = RowStream(
+            probe: try FileProbe(path: file, input: spec.input), spec: spec, gemeenten: ["GM0106": "GM0106", "assen": "GM0106"],
+            privacy: PrivacyGuard(key: Data(repeating: 7, count: 32)), limit: .count(5), limits: [:])
+        var chunks: [(String, Int)] = []
+        try stream.read(chunkRows: 1) { bytes, rows in chunks.append((String(decoding: bytes, as: UTF8.self), rows)) }
+        #expect(stream.rowsRead == 3 && stream.rowsWritten == 2 && stream.rejects.count == 1)
+        #expect(stream.rejects.first?.line == 3 && stream.rejects.first?.column == "Bedrag")
+        #expect(chunks.map(\.1) == [1, 1])
+        // Spec column order, tab-separated, \N for NULL, the tab in the text escaped, the source line last.
+        #expect(chunks.first?.0 == "2019-03-01\tMEM\tD1\t1\t4100\t\\N\tGM0106\t\\N\tbasis\toverig\ttab\\there\t1234.56\t2\n")
+        #expect(chunks.last?.0 == "2019-03-03\tMEM\tD1\t3\t4100\t\\N\tGM0106\t\\N\tplus\tprojecten\t\\N\t-5.00\t4\n")
+    }
+}
