@@ -40,6 +40,13 @@ public struct LoadResult: Sendable {
         self.file = file
         self.status = status
     }
+
+    /// Marks the file failed, with why.
+    mutating func fail(_ code: WarehouseError.Code?, _ message: String) {
+        status = .failed
+        errorCode = code
+        self.message = message
+    }
 }
 
 /// Rows a load removed from an earlier batch of its feed.

@@ -30,18 +30,15 @@ public final class Loader {
         do {
             probe = try FileProbe(path: file, input: spec.input)
         } catch let error as WarehouseError {
-            result.status = .failed
-            result.message = error.message
-            result.errorCode = error.code
+            result.fail(error.code, error.message)
             return result
         }
         result.bytes = probe.size
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
             let privacy = try PrivacyGuard.fromEnvironment()
             guard let fingerprint = privacy.fingerprint else {
-                result.status = .failed
-                result.errorCode = .invalidInput
-                result.message = "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE"
+                result.fail(
+                    .invalidInput, "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE")
                 return result
             }
             // The same people must keep the same pseudonyms: a load under another key is refused.
@@ -52,10 +49,10 @@ public final class Loader {
                       and details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 order by batch_id desc limit 1
                     """, [fingerprint], as: String.self)
             {
-                result.status = .failed
-                result.errorCode = .invalidInput
-                result.message =
+                result.fail(
+                    .invalidInput,
                     "\(file): the pseudonymisation key (fingerprint \(fingerprint)) is not the one earlier loads used (fingerprint \(other)); the same dossiers would get new pseudonyms and be counted twice. Use the earlier key; to change keys, follow \"Changing the key\" in docs/privacy.md"
+                )
                 return result
             }
         }
@@ -64,9 +61,7 @@ public final class Loader {
             do {
                 try session.stream.read { _, _ in }
             } catch let error as WarehouseError {
-                result.status = .failed
-                result.message = error.message
-                result.errorCode = error.code
+                result.fail(error.code, error.message)
             }
             session.fill(&result)
             result.seconds = Date().timeIntervalSince(started)
@@ -75,9 +70,7 @@ public final class Loader {
 
         // The SQL a spec carries is checked against the database before anything is written.
         if let problem = try specSQLProblem() {
-            result.status = .failed
-            result.errorCode = .invalidInput
-            result.message = problem
+            result.fail(.invalidInput, problem)
             return result
         }
         try BatchJanitor.failAbandoned(connection)
@@ -116,10 +109,8 @@ public final class Loader {
             session.fill(&result)
         } catch {
             session.fill(&result)
-            result.status = .failed
             result.rowsLoaded = 0
-            result.message = Loader.describe(error)
-            result.errorCode = (error as? WarehouseError)?.code
+            result.fail((error as? WarehouseError)?.code, Loader.describe(error))
             try log.failed(batchID, message: result.message ?? "failed", read: result.rowsRead, rejects: session.allRejects)
             if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
         }
