@@ -24,6 +24,36 @@ import TestSupport
         return url
     }
 
+    /// A replace exchanges the year's partition inside its transaction: a reader sees the old year
+    /// or the new one (it waits while the exchange holds its lock), never a mix, in the ledger
+    /// lines and in the summary the reports read.
+    @Test func readersDuringAReplaceSeeTheOldOrTheNewYearNeverAMix() throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let old = try file()
+            let corrected = FileManager.default.temporaryDirectory.appendingPathComponent("grootboek-fault-\(UUID().uuidString).csv")
+            try Self.ledger.replacingOccurrences(of: ";10,00\n", with: ";20,00\n").write(to: corrected, atomically: true, encoding: .utf8)
+            defer { for url in [old, corrected] { try? FileManager.default.removeItem(at: url) } }
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", old.path], environment: env).status == 0)
+            let db = try cluster.connect(database: name)
+            let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", corrected.path], environment: env)
+            var seen = Set<String>()
+            var looks = 0
+            while load.process.isRunning && looks < 100_000 {
+                looks += 1
+                seen.insert("lines " + (try totals(db)))
+                seen.insert("summary " + (try db.scalar("select sum(lines) || '/' || sum(amount) from rpt.spending_summary", as: String.self) ?? ""))
+            }
+            #expect(load.wait().status == 0)
+            let before: Set = ["lines \(Self.expected)", "summary \(Self.lines)/\(Self.lines * 10).00"]
+            let after: Set = ["lines \(Self.lines)/\(Self.lines)/\(Self.lines * 20).00", "summary \(Self.lines)/\(Self.lines * 20).00"]
+            #expect(seen.isSubset(of: before.union(after)), "\(seen.sorted())")
+            #expect(looks > 1)
+            #expect(try totals(db) == "\(Self.lines)/\(Self.lines)/\(Self.lines * 20).00")
+        }
+    }
+
     @Test func killNineAtTenPointsLeavesNothingAndTheRerunIsExact() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]
