@@ -6,7 +6,9 @@ import Postgres
 /// staging tables (committed, so the load's transaction can read it; the client does not wait for
 /// the COPY to be stored before it converts on), and the load's own connection merges chunk k from
 /// the other staging table into `core`. The merge is the only step inside the load's transaction;
-/// staging tables are scaffolding, dropped at the end.
+/// staging tables are scaffolding, dropped at the end. An exchange (`exchanges`) has no staging
+/// and no merge: the chunks are COPYed into one fresh table, put in place of the target's year
+/// partitions by `finish`, in the load's transaction.
 final class ChunkMerger {
     let db: Connection
     let stager: Connection
@@ -72,7 +74,8 @@ final class ChunkMerger {
         try connection.execute("alter table \(table) \((notNull + ["alter column batch_id set default \(batch)"]).joined(separator: ", "))")
     }
 
-    /// Stages one chunk (while the previous chunk's merge runs) and then sends its merge.
+    /// Sends the COPY of one chunk without waiting for it, after sending the merge of the chunk
+    /// before it (an exchange only COPYs).
     func stage(_ bytes: [UInt8], rows: Int) throws {
         try mergeStaged()
         if let fresh {
