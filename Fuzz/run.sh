@@ -7,7 +7,8 @@
 # Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml)
 # FUZZ_TIMEOUT (default 1) is libFuzzer's per-input wall-clock limit; on a machine busy with other
 # work raise it, and read the "Slowest unit" lines: every input slower than 1 s is reported there
-# (and kept as .build-fuzz/artifacts/<target>/slow-unit-*) to be replayed alone.
+# (and kept as .build-fuzz/artifacts/<target>/slow-unit-*) to be replayed alone. Never pause a
+# running fuzzer (SIGSTOP) to free the machine: the input in flight then counts as a timeout.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
