@@ -214,7 +214,7 @@ package struct RowConverter {
             }
             return c.type == .date ? (bound(c.min ?? "1900-01-01"), bound(c.max ?? "2100-12-31")) : (bound(c.min), bound(c.max))
         }
-        scales = spec.columns.map { c in [c.scale, c.stageOnly ? nil : limits[c.name]?.scale].compactMap { $0 }.min() }
+        scales = zip(spec.columns, self.limits).map { column, limit in [column.scale, limit?.scale].compactMap { $0 }.min() }
         let g = spec.columns.firstIndex { $0.name == "gemeente_code" && !$0.stageOnly }
         gemeenteIndex = g
         codeColumns = spec.columns.indices.filter { spec.columns[$0].type == .code && $0 != g && !spec.columns[$0].stageOnly }
