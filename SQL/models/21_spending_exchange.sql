@@ -48,13 +48,14 @@ begin
     -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
     delete from rpt.spending_summary where year = y;
     execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
-    -- The parent's NOT NULLs and CHECKs (the loader's fresh table has none, so a row that breaks
-    -- one became a reject) and the year's range, verified in one scan.
+    -- The parent's NOT NULLs, CHECKs and foreign keys (the loader's fresh table has none, so a row
+    -- that breaks one became a reject) and the year's range: the NOT NULLs and CHECKs verified in
+    -- one scan, each foreign key in one anti-join; ATTACH reuses these constraints.
     execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L)', fresh,
                    (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
                     from pg_attribute a where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull)
                    || coalesce((select ', ' || string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
-                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype = 'c'), ''),
+                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')), ''),
                    name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
     -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
     -- work_mem 64MB, so the summary's groups are hashed in memory too). The range constraint above

@@ -41,6 +41,16 @@ import Testing
                         from pg_inherits h join pg_class c on c.oid = h.inhrelid where h.inhparent = 'core.spending'::regclass
                         """, as: String.self) == "spending_2017:true:true:1,spending_2018:true:true:1,spending_default:true:true:1")
                 #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+                // Each partition holds the parent's foreign key to core.gemeente once: the key the
+                // exchange added to its table, attached to the parent's, not a second one.
+                #expect(
+                    try db.scalar(
+                        """
+                        select string_agg(c.conrelid::regclass::text || ':' || (c.conparentid = p.oid), ',' order by c.conrelid::regclass::text)
+                        from pg_constraint c join pg_inherits h on h.inhrelid = c.conrelid and h.inhparent = 'core.spending'::regclass
+                        join pg_constraint p on p.conrelid = 'core.spending'::regclass and p.contype = 'f'
+                        where c.contype = 'f'
+                        """, as: String.self) == "core.spending_2017:true,core.spending_2018:true,core.spending_default:true")
                 // A partition made from a load's table has the parent's defaults, no more.
                 let defaults =
                     "select string_agg(a.attname || '=' || pg_get_expr(d.adbin, d.adrelid), ',' order by a.attname) from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum where d.adrelid = $1::regclass"
