@@ -14,7 +14,8 @@ public struct ReportDefinition: Sendable {
         public var x: String
         public var y: String
         public var color: String?
-        /// `count`: chart the number of rows per x instead of a column's values.
+        /// `count`: chart the number of rows per x instead of a column's values; y then says what
+        /// a row is, in the plural ("activiteiten": the caption reads "Aantal activiteiten per …").
         public var aggregate: String?
     }
 

@@ -53,6 +53,21 @@ import Testing
         let golden = try Data(contentsOf: file)
         #expect(Data(output.utf8) == golden, "\(format.rawValue) differs from \(file.lastPathComponent): review, then UPDATE_GOLDEN=1")
     }
+
+    /// A count chart says what it counts, not "rows"; a date keeps its hyphens on one line.
+    @Test func aCountChartNamesWhatItCountsAndDatesDoNotWrap() {
+        let table = ReportTable(
+            columns: [.init(name: "gemeente", kind: .text, money: false, label: "Gemeente"), .init(name: "datum", kind: .date, money: false, label: "Datum")],
+            rows: [["Assen", "2019-03-28"], ["Assen", "2019-05-14"], ["Westerveld", "2019-12-02"]])
+        let chart = ReportDefinition.Chart(kind: "bar", x: "gemeente", y: "activiteiten", color: nil, aggregate: "count")
+        #expect(SVGChart.caption(chart, table) == "Aantal activiteiten per gemeente")
+        let context = ReportContext(
+            report: "activiteiten", title: "Activiteiten", description: "", tenant: "Corporatie", year: 2019, chart: chart,
+            generatedAt: Date(timeIntervalSince1970: 1_575_158_400))
+        let html = ReportFormat.html.render(context, table)
+        #expect(html.contains("<td class=\"d\">28-03-2019</td>"), "\(html)")
+        #expect(html.contains("td.n,td.d{white-space:nowrap}"))
+    }
 }
 
 /// The catalog's composed chapters: declared in a report file, checked when the catalog is read.

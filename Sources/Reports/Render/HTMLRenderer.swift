@@ -23,7 +23,7 @@ enum HTMLRenderer {
         body{font-family:"Segoe UI",Helvetica,Arial,sans-serif;color:#1d2733;margin:2rem auto;max-width:60rem;padding:0 1rem;line-height:1.45}
         h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem}.sub{color:#5b6675;margin-top:0}
         table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{padding:.3rem .6rem;border-bottom:1px solid #d9dee5;text-align:left}
-        th{background:#eef2f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}tr.total td{font-weight:600;border-top:2px solid #1d2733}
+        th{background:#eef2f6}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n,td.d{white-space:nowrap}tr.total td{font-weight:600;border-top:2px solid #1d2733}
         svg{max-width:100%;height:auto}.legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem}
         footer{color:#5b6675;font-size:.8rem;margin-top:2rem}.scroll{overflow-x:auto}.sources{margin:0 0 .6rem}
         .wide table{font-size:.84rem}.wide th,.wide td{padding:.3rem .45rem}
@@ -79,7 +79,7 @@ enum HTMLRenderer {
             let total = table.isTotal(index)
             out += total ? "<tr class=\"total\">" : "<tr>"
             for (value, column) in zip(row, table.columns) {
-                out += "<td\(column.isNumeric ? " class=\"n\"" : "")>\(escape(DisplayValue.text(value, column)))</td>"
+                out += "<td\(column.isNumeric ? " class=\"n\"" : column.kind == .date ? " class=\"d\"" : "")>\(escape(DisplayValue.text(value, column)))</td>"
             }
             out += "</tr>\n"
         }

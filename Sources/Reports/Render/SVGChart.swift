@@ -9,7 +9,8 @@ enum SVGChart {
         func heading(_ name: String) -> String { table.columns.first { $0.name == name }?.heading ?? name }
         let ys = chart.y.split(separator: ",").map { heading(String($0)) }
         let what =
-            chart.aggregate == "count" ? "Aantal rijen" : (ys.count > 1 ? ys.dropLast().joined(separator: ", ") + " en " + (ys.last ?? "") : ys.first ?? "")
+            chart.aggregate == "count"
+            ? "Aantal \(chart.y)" : (ys.count > 1 ? ys.dropLast().joined(separator: ", ") + " en " + (ys.last ?? "") : ys.first ?? "")
         var text = "\(what) per \(heading(chart.x).lowercased())"
         if chart.y.split(separator: ",").contains(where: { y in table.columns.contains { $0.name == String(y) && $0.money } }) { text += ", in euro" }
         if chart.kind == "ranked" { text += "; 0 is het gemiddelde van het werkgebied" }
