@@ -68,6 +68,7 @@ public enum LoadReport {
     /// The exit status for a set of results: 3 when a file was over its reject threshold, 1 when any failed.
     public static func exitStatus(_ results: [LoadResult]) -> ExitStatus {
         if results.contains(where: { $0.errorCode == .interrupted }) { return .interrupted }
+        if results.contains(where: { $0.errorCode == .locked }) { return .locked }
         if results.contains(where: { $0.errorCode == .rejectsOverThreshold }) { return .rejectsOverThreshold }
         if results.contains(where: { $0.status == .failed }) { return .failure }
         return .ok

@@ -26,6 +26,8 @@ public struct WarehouseError: Error, CustomStringConvertible, Sendable {
         public static let shrinkRefused = Code("shrinkRefused")
         /// The run was interrupted (SIGINT, SIGTERM); what it was doing was rolled back.
         public static let interrupted = Code("interrupted")
+        /// The database connection was lost; the transaction in flight was rolled back by the server.
+        public static let connectionLost = Code("connectionLost")
     }
 
     /// The kind of failure.

@@ -54,7 +54,7 @@ func load(
     let spec = try specText.map { try FeedSpec.parse($0, path: "test.yaml", sql: projectSQL()) } ?? FeedSpec.named(feed ?? "", in: projectSQL())
     var options = LoadOptions()
     configure(&options)
-    return try Loader(connection: db, spec: spec).load(file: file, options: options)
+    return Loader(connection: db, spec: spec).load(file: file, options: options)
 }
 
 /// The ledger spec with some lines replaced, for variants.

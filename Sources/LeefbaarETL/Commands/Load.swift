@@ -97,13 +97,14 @@ struct Load: ParsableCommand {
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
             let progress = Progress(label: (file as NSString).lastPathComponent, totalBytes: size)
             if !verbosity.quiet { options.progress = { bytes, rows in progress.update(bytes: bytes, rows: rows) } }
-            let result = try loader.load(file: file, options: options)
+            let result = loader.load(file: file, options: options)
             progress.finish()
             results.append(result)
             if interruption.requested { break }
             for line in LoadReport.rejectLines(result.rejects, file: file) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             if result.status == .failed, let message = result.message {
                 FileHandle.standardError.write(Data("leefbaar-etl: error: \(message)\n".utf8))
+                if result.stopsTheRun { break }
             } else if result.status == .skipped, let message = result.message, !verbosity.quiet {
                 print("\(file): skipped, \(message)")
             }

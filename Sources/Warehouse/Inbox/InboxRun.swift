@@ -132,57 +132,44 @@ public struct InboxRun {
         for (index, (name, spec)) in toLoad.enumerated() {
             let path = inbox + "/" + name
             var outcome = FileOutcome(file: name, feed: spec.name, action: .archived)
-            do {
-                var options = loadOptions
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                let display = makeProgress?(name, size)
-                if let display { options.progress = display.update }
-                let result = try Loader(connection: connection, spec: spec, logger: logger).load(file: path, options: options)
-                display?.finish()
-                outcome.result = result
-                if result.errorCode == .interrupted {
-                    outcome.action = .interrupted
-                    outcome.note = result.message
-                    outcomes.append(outcome)
-                    outcomes += toLoad.dropFirst(index + 1).map {
-                        FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (interrupted)")
-                    }
-                    return outcomes
-                }
-                if result.errorCode == .fileChanged || !FileManager.default.fileExists(atPath: path) {
-                    // Still being written, or gone: nothing to move; the next run looks again.
-                    outcome.action = .leftAlone
-                    outcome.note = result.message ?? "vanished before it was loaded"
-                    logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(outcome.note ?? "")"])
-                } else if result.status == .failed {
-                    outcome.action = .failed
-                    outcome.note = result.message
-                    try fail(name, result: result)
-                } else {
-                    if result.status == .loaded {
-                        touched.insert(spec.target)
-                        touched.formUnion(spec.extraTargets)
-                    }
-                    try archive(name)
-                }
-            } catch let error as WarehouseError where error.code == .locked {
-                // A load started by hand holds the target: the file waits for the next run.
-                outcome.action = .leftAlone
-                outcome.note = error.message
-                logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(error.message)"])
-            } catch let error as PostgresError where error.isConnectionProblem {
-                var failed = LoadResult(feed: spec.name, file: path, status: .failed)
-                failed.message = "the database connection was lost: \(error.message)"
+            var options = loadOptions
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let display = makeProgress?(name, size)
+            if let display { options.progress = display.update }
+            let result = Loader(connection: connection, spec: spec, logger: logger).load(file: path, options: options)
+            display?.finish()
+            outcome.result = result
+            outcome.note = result.message
+            let notReached = { (why: String) in
+                toLoad.dropFirst(index + 1).map { FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (\(why))") }
+            }
+            switch result.errorCode {
+            case .interrupted?:
+                outcome.action = .interrupted
+                return outcomes + [outcome] + notReached("interrupted")
+            case .connectionLost?:
                 outcome.action = .failed
-                outcome.note = failed.message
-                outcome.result = failed
-                try fail(name, result: failed)
-                outcomes.append(outcome)
-                outcomes += toLoad.dropFirst(index + 1).map {
-                    FileOutcome(file: $0.0, feed: $0.1.name, action: .leftAlone, note: "not reached (database connection lost)")
-                }
+                try fail(name, result: result)
                 logger.error("database connection lost; stopping", metadata: ["file": "\(name)"])
-                return outcomes
+                return outcomes + [outcome] + notReached("database connection lost")
+            case .locked?, .fileChanged?:
+                // A load started by hand holds the target, or the file is still being written: it
+                // waits for the next run.
+                outcome.action = .leftAlone
+                logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(result.message ?? "")"])
+            case _ where !FileManager.default.fileExists(atPath: path):
+                outcome.action = .leftAlone
+                outcome.note = result.message ?? "vanished before it was loaded"
+                logger.warning("left for the next run: \(InboxRun.escaped(name))", metadata: ["reason": "\(outcome.note ?? "")"])
+            case _ where result.status == .failed:
+                outcome.action = .failed
+                try fail(name, result: result)
+            default:
+                if result.status == .loaded {
+                    touched.insert(spec.target)
+                    touched.formUnion(spec.extraTargets)
+                }
+                try archive(name)
             }
             outcomes.append(outcome)
         }

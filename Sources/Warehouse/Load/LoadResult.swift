@@ -41,6 +41,10 @@ public struct LoadResult: Sendable {
         self.status = status
     }
 
+    /// Whether the next file cannot be loaded either: another load holds the target, the run was
+    /// interrupted, or the connection is gone.
+    public var stopsTheRun: Bool { [.locked, .interrupted, .connectionLost].contains(errorCode) }
+
     /// Marks the file failed, with why.
     mutating func fail(_ code: WarehouseError.Code?, _ message: String) {
         status = .failed

@@ -18,28 +18,51 @@ public final class Loader {
 
     /// Loads one file. A file already loaded for this feed is skipped unless `force`.
     ///
-    /// One rule for failures: whatever is wrong with *this file* (it cannot be read, rows over the
-    /// reject limit, a check, a key twice, the spec's SQL, the pseudonym key) comes back as a result
-    /// with status `failed`, recorded on its batch, and nothing of it stays in core. What stops
-    /// *the run* is thrown: the target is locked by another load (exit 75), the connection is lost,
-    /// the run is interrupted, the key configuration cannot be read.
-    public func load(file: String, options: LoadOptions = LoadOptions()) throws -> LoadResult {
+    /// One channel for failures: everything that goes wrong comes back as a result with status
+    /// `failed`, its `errorCode` saying what kind, recorded on its batch when there is one, and
+    /// nothing of the file stays in core. Problems of *this file* (it cannot be read, rows over the
+    /// reject limit, a check, a key twice, the spec's SQL, the pseudonym key) have their own codes;
+    /// three say the run cannot go on as it is: `.locked` (another load holds the target: exit 75,
+    /// or leave the file for the next run), `.interrupted` (SIGINT/SIGTERM) and `.connectionLost`.
+    public func load(file: String, options: LoadOptions = LoadOptions()) -> LoadResult {
         let started = Date()
         var result = LoadResult(feed: spec.name, file: file, status: options.dryRun ? .dryRun : .loaded)
-        let probe: FileProbe
         do {
-            probe = try FileProbe(path: file, input: spec.input)
-        } catch let error as WarehouseError {
-            result.fail(error.code, error.message)
-            return result
+            try load(file: file, options: options, into: &result)
+        } catch {
+            result.rowsLoaded = 0
+            result.replaced = []
+            result.fail(Loader.code(error), Loader.describe(error))
         }
+        result.seconds = Date().timeIntervalSince(started)
+        if options.dryRun { return result }
+        let batch = result.batchID.map { "\($0)" } ?? "-"
+        for warning in result.warnings {
+            logger.warning("\(warning)", metadata: ["feed": "\(spec.name)", "batch": "\(batch)"])
+        }
+        for replacement in result.replaced {
+            logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batch)"])
+        }
+        if result.status != .skipped {
+            logger.log(
+                level: result.status == .failed ? .error : .info, "\(result.status.rawValue) \(file)",
+                metadata: [
+                    "feed": "\(spec.name)", "batch": "\(batch)", "read": "\(result.rowsRead)",
+                    "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
+                ])
+        }
+        return result
+    }
+
+    /// The load itself: every problem is thrown, and `load(file:options:)` turns it into the result.
+    private func load(file: String, options: LoadOptions, into result: inout LoadResult) throws {
+        let probe = try FileProbe(path: file, input: spec.input)
         result.bytes = probe.size
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
             let privacy = try PrivacyGuard.fromEnvironment()
             guard let fingerprint = privacy.fingerprint else {
-                result.fail(
+                throw WarehouseError(
                     .invalidInput, "\(spec.path): column \(hashed.name) is pseudonymised (personal: hash): set LEEFBAAR_HASH_KEY or LEEFBAAR_HASH_KEY_FILE")
-                return result
             }
             // The same people must keep the same pseudonyms: a load under another key is refused.
             if !options.dryRun,
@@ -49,30 +72,21 @@ public final class Loader {
                       and details ? 'key_fingerprint' and details->>'key_fingerprint' <> $1 order by batch_id desc limit 1
                     """, [fingerprint], as: String.self)
             {
-                result.fail(
+                throw WarehouseError(
                     .invalidInput,
                     "\(file): the pseudonymisation key (fingerprint \(fingerprint)) is not the one earlier loads used (fingerprint \(other)); the same dossiers would get new pseudonyms and be counted twice. Use the earlier key; to change keys, follow \"Changing the key\" in docs/privacy.md"
                 )
-                return result
             }
         }
         if options.dryRun {
             var session = try LoadSession(loader: self, probe: probe, options: options)
-            do {
-                try session.stream.read { _, _ in }
-            } catch let error as WarehouseError {
-                result.fail(error.code, error.message)
-            }
-            session.fill(&result)
-            result.seconds = Date().timeIntervalSince(started)
-            return result
+            defer { session.fill(&result) }
+            try session.stream.read { _, _ in }
+            return
         }
 
         // The SQL a spec carries is checked against the database before anything is written.
-        if let problem = try specSQLProblem() {
-            result.fail(.invalidInput, problem)
-            return result
-        }
+        if let problem = try specSQLProblem() { throw WarehouseError(.invalidInput, problem) }
         try BatchJanitor.failAbandoned(connection)
         // One writer per target: a second load into the same table waits (--wait) or exits 75,
         // so two loads of one scope never both commit. Taken before "already loaded?".
@@ -94,40 +108,30 @@ public final class Loader {
             result.status = .skipped
             result.batchID = previous
             result.message = "already loaded as batch \(previous)"
-            result.seconds = Date().timeIntervalSince(started)
-            return result
+            return
         }
-        let log = BatchLog(connection: connection)
-        let batchID = try log.open(feed: spec.name, file: file, sha256: probe.sha256, bytes: Int64(probe.size))
+        let batchID = try BatchLog(connection: connection).open(feed: spec.name, file: file, sha256: probe.sha256, bytes: Int64(probe.size))
         result.batchID = batchID
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
         try BatchJanitor.hold(batchID, connection)
         defer { BatchJanitor.release(batchID, connection) }
         var session = try LoadSession(loader: self, probe: probe, options: options)
+        defer { session.fill(&result) }
         do {
             try session.load(batch: batchID, replacing: previous)
-            session.fill(&result)
         } catch {
-            session.fill(&result)
-            result.rowsLoaded = 0
-            result.fail((error as? WarehouseError)?.code, Loader.describe(error))
-            try log.failed(batchID, message: result.message ?? "failed", read: result.rowsRead, rejects: session.allRejects)
-            if let pg = error as? PostgresError, pg.isConnectionProblem { throw error }
+            // The batch records why (and every reject); over a lost connection nothing can be
+            // recorded, and the next run marks the batch abandoned.
+            guard Loader.code(error) != .connectionLost else { throw error }
+            do {
+                try BatchLog(connection: connection).failed(batchID, message: Loader.describe(error), read: session.rowsRead, rejects: session.allRejects)
+            } catch let recording {
+                throw WarehouseError(
+                    Loader.code(error) ?? .invalidInput,
+                    "\(Loader.describe(error)); this could not be recorded on batch \(batchID): \(Loader.describe(recording))")
+            }
+            throw error
         }
-        result.seconds = Date().timeIntervalSince(started)
-        for warning in result.warnings {
-            logger.warning("\(warning)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
-        }
-        for replacement in result.replaced {
-            logger.info("\(replacement)", metadata: ["feed": "\(spec.name)", "batch": "\(batchID)"])
-        }
-        logger.log(
-            level: result.status == .failed ? .error : .info, "\(result.status.rawValue) \(file)",
-            metadata: [
-                "feed": "\(spec.name)", "batch": "\(batchID)", "read": "\(result.rowsRead)",
-                "loaded": "\(result.rowsLoaded)", "rejected": "\(result.rowsRejected)",
-            ])
-        return result
     }
 
     /// The first of the spec's SQL pieces (replace scope, checks) the database cannot run as a
@@ -157,6 +161,14 @@ public final class Loader {
 
     static func describe(_ error: any Error) -> String {
         if let w = error as? WarehouseError { return w.message }
+        if let pg = error as? PostgresError, pg.isConnectionProblem { return "the database connection was lost: \(pg.message)" }
         return "\(error)"
+    }
+
+    /// The kind of a failure: a warehouse error's own code; a lost connection is `.connectionLost`.
+    static func code(_ error: any Error) -> WarehouseError.Code? {
+        if let w = error as? WarehouseError { return w.code }
+        if let pg = error as? PostgresError, pg.isConnectionProblem { return .connectionLost }
+        return nil
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Ingest
+import Postgres
+import TestSupport
+import Testing
+@testable import Warehouse
+
+/// One failure channel out of the loader: whatever goes wrong, `Loader.load` returns a failed
+/// result whose code says what kind, and nothing of the file stays.
+@Suite struct LoadFailureTests {
+    @Test func aTargetHeldByAnotherLoadIsAFailedResultThatStopsTheRun() throws {
+        try withMigratedDatabase { cluster, name, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "grootboek.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00")]))
+                let other = try cluster.connect(database: name)
+                try TargetLock.acquire("core.spending", other, wait: 0, shouldStop: nil)
+                let held = try load(db, feed: "ledger", file: file)
+                #expect(held.status == .failed && held.errorCode == .locked && held.stopsTheRun)
+                #expect(held.message == "another load into core.spending is running; try again later or pass --wait SECONDS", "\(held.message ?? "")")
+                #expect(held.batchID == nil)
+                #expect(try db.scalar("select count(*) from etl.batch", as: Int.self) == 0)
+                TargetLock.release("core.spending", other)
+                let free = try load(db, feed: "ledger", file: file)
+                #expect(free.status == .loaded && free.errorCode == nil && !free.stopsTheRun)
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 1)
+            }
+        }
+    }
+
+    @Test func aLostConnectionIsAFailedResultThatStopsTheRun() throws {
+        try withMigratedDatabase { cluster, name, db throws in
+            try withTemporaryDirectory { dir throws in
+                let file = try writeFixture(dir, "grootboek.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00")]))
+                let pid = try db.scalar("select pg_backend_pid()", as: Int32.self) ?? 0
+                let other = try cluster.connect(database: name)
+                #expect(try other.scalar("select pg_terminate_backend($1)", [pid], as: Bool.self) == true)
+                let lost = try load(db, feed: "ledger", file: file)
+                #expect(lost.status == .failed && lost.errorCode == .connectionLost && lost.stopsTheRun)
+                #expect(lost.message?.hasPrefix("the database connection was lost: ") == true, "\(lost.message ?? "")")
+                #expect(try other.scalar("select count(*) from core.spending", as: Int.self) == 0)
+            }
+        }
+    }
+}
