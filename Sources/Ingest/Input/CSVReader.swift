@@ -163,9 +163,26 @@ public final class CSVReader {
             (dest + length).update(from: base + from, count: count)
             length += count
         }
+        /// Where the run of ordinary bytes from `i` ends: at `special` (the delimiter outside
+        /// quotes, the quote inside them), a line break, a NUL byte or `n`. It is copied in one go.
+        @inline(__always) func ordinaryRun(until special: UInt8) -> Int {
+            var j = i
+            while j < n {
+                let c = p[j]
+                if c == special || c == 0x0A || c == 0x0D || c == 0 { break }
+                j += 1
+            }
+            return j
+        }
         func endField() {
             fields.append(s.fieldStart..<length)
             s.fieldStart = length
+        }
+        /// At a delimiter: the field ends and the next one starts after it.
+        func nextField() {
+            endField()
+            s.state = .fieldStart
+            i += 1
         }
         func finish(_ b: UInt8) -> Bool {
             keepRaw(i)
@@ -206,12 +223,7 @@ public final class CSVReader {
                     i += 1
                     continue
                 }
-                var j = i
-                while j < n {
-                    let c = p[j]
-                    if c == delim || c == 0x0A || c == 0x0D || c == 0 { break }
-                    j += 1
-                }
+                let j = ordinaryRun(until: delim)
                 if j > i {
                     append(i, j)
                     s.state = .unquoted
@@ -224,19 +236,12 @@ public final class CSVReader {
                     s.state = .unquoted
                     i += 1
                 } else if b == delim {
-                    endField()
-                    s.state = .fieldStart
-                    i += 1
+                    nextField()
                 } else {
                     return finish(b)
                 }
             case .quoted:
-                var j = i
-                while j < n {
-                    let c = p[j]
-                    if c == q || c == 0x0A || c == 0x0D || c == 0 { break }
-                    j += 1
-                }
+                let j = ordinaryRun(until: q)
                 if j > i {
                     append(i, j)
                     s.lastWasCR = false
@@ -258,9 +263,7 @@ public final class CSVReader {
                     s.state = .quoted
                     i += 1
                 } else if b == delim {
-                    endField()
-                    s.state = .fieldStart
-                    i += 1
+                    nextField()
                 } else if b == 0x0A || b == 0x0D {
                     return finish(b)
                 } else {
@@ -270,9 +273,7 @@ public final class CSVReader {
                 }
             case .afterQuote:
                 if b == delim {
-                    endField()
-                    s.state = .fieldStart
-                    i += 1
+                    nextField()
                 } else if b == 0x0A || b == 0x0D {
                     return finish(b)
                 } else {
