@@ -61,7 +61,7 @@ public final class Connection {
 
     static func lastError(_ conn: OpaquePointer) -> String {
         guard let p = PQerrorMessage(conn) else { return "unknown error" }
-        return String(cString: p).trimmingTrailingNewlines()
+        return String(cString: p).trimmingTrailingWhitespace()
     }
 
     /// Runs one statement with bound parameters (sent as text, types inferred by the server).
@@ -191,7 +191,7 @@ extension PostgresError {
         }
         let primary =
             field(Int32(UInt8(ascii: "M")))
-            ?? (PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown server error").trimmingTrailingNewlines()
+            ?? (PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown server error").trimmingTrailingWhitespace()
         let state = field(Int32(UInt8(ascii: "C")))
         self.init(state == nil && PQstatus(connection) != CONNECTION_OK ? .connectionLost : .server, primary, sqlState: state)
         severity = field(Int32(UInt8(ascii: "V"))) ?? field(Int32(UInt8(ascii: "S")))
@@ -206,7 +206,9 @@ extension PostgresError {
 }
 
 extension String {
-    func trimmingTrailingNewlines() -> String {
+    /// The string without trailing line breaks and spaces (libpq's messages end in a newline; a
+    /// text table's padded last column in spaces).
+    package func trimmingTrailingWhitespace() -> String {
         var s = self
         while let last = s.last, last.isNewline || last == " " { s.removeLast() }
         return s
