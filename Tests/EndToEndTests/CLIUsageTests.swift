@@ -66,10 +66,20 @@ import TestSupport
     @Test func unknownNamesAreUsageErrorsWithASuggestion() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            // Not migrated yet: every command says what to do.
-            let early = try runTool("leefbaar-etl", ["batches"], environment: env)
-            #expect(early.status == 1)
-            #expect(early.stderr.contains("run `leefbaar-etl migrate`"), "\(early.stderr)")
+            // Not migrated yet: every command that reads the database says what to do.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("early-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let ledger = dir.appendingPathComponent("grootboek-2019.csv")
+            try "Boekdatum;Dagboek\n".write(to: ledger, atomically: true, encoding: .utf8)
+            for command in [
+                ["batches"], ["rejects", "1"], ["settings", "list"], ["tenant", "list"], ["load", "--feed", "ledger", ledger.path],
+                ["load", "--dry-run", "--feed", "ledger", ledger.path], ["run", "--inbox", dir.path, "--settle", "0"],
+            ] {
+                let early = try runTool("leefbaar-etl", command, environment: env)
+                #expect(early.status == 1, "\(command)")
+                #expect(early.stderr.contains("run `leefbaar-etl migrate`"), "\(command): \(early.stderr)")
+            }
             let report = try runTool("leefbaar-report", ["run", "uitgaven", "--year", "2019"], environment: env)
             #expect(report.stderr.contains("run `leefbaar-etl migrate`"), "\(report.stderr)")
             let check = try runTool("leefbaar-etl", ["migrate", "--check"], environment: env)

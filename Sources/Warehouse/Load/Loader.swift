@@ -56,6 +56,10 @@ public final class Loader {
 
     /// The load itself: every problem is thrown, and `load(file:options:)` turns it into the result.
     private func load(file: String, options: LoadOptions, into result: inout LoadResult) throws {
+        // The first hurdle of a new database: say what to do rather than which relation is missing.
+        guard try connection.scalar("select to_regclass('etl.batch') is not null", as: Bool.self) == true else {
+            throw WarehouseError(.invalidInput, "the database is not migrated (it has no etl.batch): run `leefbaar-etl migrate`; nothing loaded")
+        }
         let probe = try FileProbe(path: file, input: spec.input)
         result.bytes = probe.size
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
