@@ -234,6 +234,15 @@ import TestSupport
                 #expect(r.status == 0, "\(args): \(r.stderr)")
                 #expect((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) is [[String: Any]], "\(args): \(r.stdout)")
             }
+            // Counts are numbers, not strings.
+            let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("grootboek-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: ledger) }
+            try InboxRunTests.ledger(year: 2019, lines: 10).write(to: ledger, atomically: true, encoding: .utf8)
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", ledger.path], environment: env).status == 0)
+            let batches = try runTool("leefbaar-etl", ["batches", "list", "--format", "json"], environment: env)
+            let batch = (try JSONSerialization.jsonObject(with: Data(batches.stdout.utf8)) as? [[String: Any]])?.first
+            #expect(batch?["batch"] as? Int == 1 && batch?["read"] as? Int == 10 && batch?["loaded"] as? Int == 10, "\(batches.stdout)")
+            #expect(batch?["seconds"] is Double && batch?["feed"] as? String == "ledger", "\(batches.stdout)")
             let tenants = try runTool("leefbaar-etl", ["tenant", "list", "--format", "json"], environment: env)
             let list = try JSONSerialization.jsonObject(with: Data(tenants.stdout.utf8)) as? [[String: String]]
             #expect(list?.first?["code"] == "GM0106" && list?.first?["role"] == "leefbaar_gm0106")

@@ -53,7 +53,7 @@ struct ListBatches: ParsableCommand {
 
     func run() throws {
         let rows = try BatchHistory(connection: try connection.connect()).recent(limit: limit, feed: feed)
-        format.print(header: BatchHistory.recentColumns, rows: rows, rightAligned: [0, 4, 5, 6, 8])
+        format.print(header: BatchHistory.recentColumns, rows: rows, numeric: [0, 4, 5, 6, 8])
     }
 }
 
