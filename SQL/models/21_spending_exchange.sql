@@ -12,12 +12,15 @@ declare
     name constant text := 'spending_' || y;
     old constant regclass := to_regclass('core.' || name);
     earlier constant bigint[] := array(select b.batch_id from etl.batch b where b.feed = spending_exchange.feed and b.batch_id <> spending_exchange.batch);
-    cols constant text := 'gemeente_code, journal, document, line_no, booking_date, account, cost_centre, project_code, inzet_level, category, description, amount, batch_id, source_line';
+    -- The parent's stored columns (not the generated year), from the catalog.
+    cols constant text := (select string_agg(quote_ident(a.attname), ', ' order by a.attnum) from pg_attribute a
+                           where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = '');
     groups constant text := 'gemeente_code, year, inzet_level, category, project_code';
     holders regclass[] := array['core.spending_default'::regclass];
     holder regclass;
     rec record;
     kept bigint := 0;
+    pkey text;
 begin
     if old is not null then
         if not exists (select 1 from pg_inherits where inhrelid = old and inhparent = 'core.spending'::regclass) then
@@ -58,11 +61,18 @@ begin
                                 from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')), ''),
                    name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
     -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
-    -- work_mem 64MB, so the summary's groups are hashed in memory too). The range constraint above
-    -- lets ATTACH skip its scan.
-    execute format('alter table %s add constraint %I primary key (gemeente_code, journal, document, line_no)', fresh, name || '_pkey');
-    execute format('create index on %s (year, gemeente_code, inzet_level)', fresh);
-    execute format('create index on %s (project_code) where project_code is not null', fresh);
+    -- work_mem 64MB, so the summary's groups are hashed in memory too), taken from the catalog: the
+    -- primary key every partition has (as the default partition has it) and each index of the parent.
+    -- ATTACH then finds them all and builds nothing; the range constraint above spares its scan.
+    pkey := (select pg_get_constraintdef(c.oid) from pg_constraint c where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p');
+    if pkey is null then
+        raise exception 'core.spending_default has no primary key to give %', fresh;
+    end if;
+    execute format('alter table %s add constraint %I %s', fresh, name || '_pkey', pkey);
+    for rec in select i.indisunique as is_unique, substring(pg_get_indexdef(i.indexrelid) from ' USING .*$') as body
+               from pg_index i where i.indrelid = 'core.spending'::regclass order by i.indexrelid loop
+        execute format('create %sindex on %s%s', case when rec.is_unique then 'unique ' else '' end, fresh, rec.body);
+    end loop;
     delete from core.spending_default where year = y;
     if old is not null then
         execute format('drop table %s', old);

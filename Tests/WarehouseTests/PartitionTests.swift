@@ -68,6 +68,35 @@ import Testing
         }
     }
 
+    /// The exchange takes the indexes from the catalog: an index added to core.spending later is
+    /// built by the exchange with the others (named after the load's table), not by ATTACH (which
+    /// would name it after the partition, and build it in the lock).
+    @Test func theExchangeBuildsEveryIndexOfTheParentItself() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                try db.execute("create index spending_account on core.spending (account)")
+                let file = try writeFixture(
+                    dir, "a.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00"), ("02-03-2019", "A", 2, "Assen", "6,00")]))
+                let result = try load(db, feed: "ledger", file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(
+                    try db.scalar(
+                        """
+                        select string_agg(p.relname || ':' || c.relname, ',' order by p.relname)
+                        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_inherits h on h.inhrelid = c.oid join pg_class p on p.oid = h.inhparent
+                        where i.indrelid = 'core.spending_2019'::regclass
+                        """, as: String.self)
+                        == "spending_account:ledger_\(result.batchID ?? -1)_rows_account_idx,spending_project:ledger_\(result.batchID ?? -1)_rows_project_code_idx,spending_year:ledger_\(result.batchID ?? -1)_rows_year_gemeente_code_inzet_level_idx"
+                )
+                #expect(
+                    try db.scalar(
+                        "select pg_get_constraintdef(oid) from pg_constraint where conrelid = 'core.spending_2019'::regclass and contype = 'p'", as: String.self
+                    )
+                        == "PRIMARY KEY (gemeente_code, journal, document, line_no)")
+            }
+        }
+    }
+
     @Test func aKeyTwiceInAYearIsNamedAndTheOldPartitionStays() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
