@@ -27,6 +27,25 @@ import Testing
         }
     }
 
+    /// Whatever fails once the batch is open is recorded on the batch (here: the target's column
+    /// types cannot be read), not left `running` to be called abandoned later.
+    @Test func aFailureAfterTheBatchOpenedIsRecordedOnIt() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = ReplaceScopeTests.subsidySpec
+                    .replacingOccurrences(of: "target: core.spending", with: "target: core.nowhere")
+                    .replacingOccurrences(of: "merge: {mode: replace, scope: [\"extract(year from booking_date)::integer\"]}", with: "merge: {mode: upsert}")
+                let file = try writeFixture(dir, "s.csv", ReplaceScopeTests.subsidies([("15-05-2019", "S-1", "Assen", "100,00")]))
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .failed && result.batchID != nil, "\(result.message ?? "")")
+                #expect(result.message?.contains("core.nowhere") == true, "\(result.message ?? "")")
+                #expect(
+                    try db.scalar("select status || ': ' || error from etl.batch where batch_id = $1", [result.batchID ?? -1], as: String.self)
+                        == "failed: \(result.message ?? "")")
+            }
+        }
+    }
+
     @Test func aLostConnectionIsAFailedResultThatStopsTheRun() throws {
         try withMigratedDatabase { cluster, name, db throws in
             try withTemporaryDirectory { dir throws in

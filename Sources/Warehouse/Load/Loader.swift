@@ -119,16 +119,18 @@ public final class Loader {
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
         try BatchJanitor.hold(batchID, connection)
         defer { BatchJanitor.release(batchID, connection) }
-        var session = try LoadSession(loader: self, probe: probe, options: options)
-        defer { session.fill(&result) }
+        var session: LoadSession?
+        defer { session?.fill(&result) }
         do {
-            try session.load(batch: batchID, replacing: previous)
+            session = try LoadSession(loader: self, probe: probe, options: options)
+            try session?.load(batch: batchID, replacing: previous)
         } catch {
-            // The batch records why (and every reject); over a lost connection nothing can be
-            // recorded, and the next run marks the batch abandoned.
+            // Once its batch is open, whatever fails is recorded on it, with every reject; over a
+            // lost connection nothing can be, and the next run marks the batch abandoned.
             guard Loader.code(error) != .connectionLost else { throw error }
             do {
-                try BatchLog(connection: connection).failed(batchID, message: Loader.describe(error), read: session.rowsRead, rejects: session.allRejects)
+                try BatchLog(connection: connection).failed(
+                    batchID, message: Loader.describe(error), read: session?.rowsRead ?? 0, rejects: session?.allRejects ?? [])
             } catch let recording {
                 throw WarehouseError(
                     Loader.code(error) ?? .invalidInput,
