@@ -30,9 +30,10 @@ public enum CommandRunner {
             FileHandle.standardError.write(Data((Root.fullMessage(for: error) + "\n").utf8))
             exit(ExitStatus.usage.rawValue)
         }
-        if ObjectIdentifier(type(of: command)) == ObjectIdentifier(Root.self), !Root.configuration.subcommands.isEmpty {
-            // A bare `leefbaar-etl`: the usage, on standard error, as a usage error.
-            FileHandle.standardError.write(Data((Root.helpMessage() + "\n").utf8))
+        let parsed = type(of: command)
+        if !parsed.configuration.subcommands.isEmpty, parsed.configuration.defaultSubcommand == nil {
+            // A bare `leefbaar-etl` or `leefbaar-etl tenant`: the usage, on standard error, as a usage error.
+            FileHandle.standardError.write(Data((Root.helpMessage(for: parsed) + "\n").utf8))
             exit(ExitStatus.usage.rawValue)
         }
         do {

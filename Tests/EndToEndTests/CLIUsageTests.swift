@@ -25,9 +25,13 @@ import TestSupport
         let version = try runTool("leefbaar-etl", ["--version"])
         #expect(version.status == 0)
         #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+ \(schema \d{4}_[a-z_]+, "#, options: .regularExpression) != nil, "\(version.stdout)")
-        let bare = try runTool("leefbaar-etl", [])
-        #expect(bare.status == 2)
-        #expect(bare.stderr.contains("SUBCOMMANDS") && bare.stdout.isEmpty)
+        // A bare command, or a bare group of commands: its usage on standard error, exit 2.
+        for args in [[], ["tenant"], ["settings"]] {
+            let bare = try runTool("leefbaar-etl", args)
+            #expect(bare.status == 2, "\(args)")
+            #expect(bare.stderr.contains("SUBCOMMANDS") && bare.stdout.isEmpty, "\(args): \(bare.stdout)")
+        }
+        #expect(try runTool("leefbaar-etl", ["tenant"]).stderr.contains("USAGE: leefbaar-etl tenant <subcommand>"))
     }
 
     /// Options with a fixed set of values are typed: a wrong value is a usage error listing the
