@@ -9,6 +9,9 @@
 # work raise it, and read the "Slowest unit" lines: every input slower than 1 s is reported there
 # (and kept as .build-fuzz/artifacts/<target>/slow-unit-*) to be replayed alone. Never pause a
 # running fuzzer (SIGSTOP) to free the machine: the input in flight then counts as a timeout.
+# FUZZ_JOBS=N (default 1) runs N processes at once (libFuzzer's -fork=N) that share one corpus and
+# one count of RUNS; any crash, timeout or out-of-memory of any of them still stops the run, and the
+# summary is libFuzzer's "#N ... oom/timeout/crash: a/b/c" line. Slow units are then not reported.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -33,11 +36,14 @@ for t in "${targets[@]}"; do
   esac
   echo "== fuzz $t: $runs runs"
   set +e
-  SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-1}" -report_slow_units=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+  jobs=()
+  [ "${FUZZ_JOBS:-1}" -gt 1 ] && jobs=(-fork="$FUZZ_JOBS" -ignore_crashes=0 -ignore_timeouts=0 -ignore_ooms=0)
+  SWIFT_BACKTRACE=enable=no LEEFBAAR_FUZZ_TARGET="$t" "$binary" "${jobs[@]}" -runs="$runs" -timeout="${FUZZ_TIMEOUT:-1}" -report_slow_units=1 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="$out/artifacts/$t/" "$corpus" "Fuzz/corpus/$t" > "$out/fuzz-$t.log" 2>&1
   rc=$?
   set -e
-  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Slowest unit|.*Test unit written)' "$out/fuzz-$t.log" || true
+  grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Slowest unit|.*Test unit written|INFO: fuzzed for|INFO: exiting)' "$out/fuzz-$t.log" || true
+  [ "${FUZZ_JOBS:-1}" -gt 1 ] && { grep -E '^#[0-9]+: .*oom/timeout/crash' "$out/fuzz-$t.log" | tail -1 || true; }
   [ "$rc" -eq 0 ] || { echo "fuzz $t: exit $rc (see $out/fuzz-$t.log)"; status=1; }
 done
 exit "$status"
