@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Dates"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Dates", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingest", "Dates", "Postgres", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Ingest", "Warehouse", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Ingest", "Warehouse", "CLICore", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Ingest", "Samples", "Warehouse", "TestSupport"], exclude: ["Golden"], swiftSettings: settings),
     ]

@@ -172,14 +172,34 @@ public final class Connection {
 /// A handle that cancels the statement in progress on a connection; usable from any thread.
 public final class CancelToken: @unchecked Sendable {
     private let handle: OpaquePointer
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
     init(_ handle: OpaquePointer) { self.handle = handle }
-    deinit { PQfreeCancel(handle) }
+    deinit {
+        PQfreeCancel(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// What a signal handler needs to send the cancel request (`PQcancel` is safe there; the
+    /// handler may allocate nothing): valid while this token lives; for one signal handler only.
+    public var forSignalHandler: SignalSafeCancel { SignalSafeCancel(handle: handle, errorBuffer: errorBuffer) }
 
     /// Sends the cancel request. Returns false when it could not be sent.
     @discardableResult
     public func cancel() -> Bool {
         var buffer = [CChar](repeating: 0, count: 256)
         return PQcancel(handle, &buffer, Int32(buffer.count)) == 1
+    }
+}
+
+/// A cancel request to send from a signal handler: plain pointers, nothing counted or allocated.
+public struct SignalSafeCancel: @unchecked Sendable {
+    let handle: OpaquePointer
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    /// Sends the cancel request (async-signal-safe). Returns false when it could not be sent.
+    @discardableResult
+    public func cancel() -> Bool {
+        PQcancel(handle, errorBuffer, 256) == 1
     }
 }
 

@@ -5,7 +5,7 @@ import TestSupport
 
 /// What an operator meets first: typos named with the right word, usage errors as exit 2, and
 /// errors that say what to do next.
-@Suite struct CLIUsageTests {
+@Suite(.ownThread) struct CLIUsageTests {
     @Test func typosAreNamedWithTheNearestWordAndExit2() throws {
         let cases: [(tool: String, args: [String], message: String)] = [
             ("leefbaar-etl", ["load", "--fed", "ledger", "x.csv"], "unknown option '--fed'. Did you mean '--feed'?"),
@@ -113,7 +113,7 @@ import TestSupport
 }
 
 /// The report catalog refuses what it cannot honour.
-@Suite struct ReportCatalogTests {
+@Suite(.ownThread) struct ReportCatalogTests {
     @Test func unknownReportParametersAreRefused() throws {
         let text = "-- title: T\n-- parameters: year, tenant\n-- audience: corporation\nselect 1\n"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("r-\(UUID().uuidString).sql")
@@ -132,7 +132,7 @@ import TestSupport
 }
 
 /// Changing the pseudonymisation key in one transaction keeps every dossier one dossier.
-@Suite struct RekeyTests {
+@Suite(.ownThread) struct RekeyTests {
     @Test func rekeyKeepsDossiersTogetherAndRefusesTheOldKeyAlone() throws {
         try withTestDatabase { cluster, name throws in
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rekey-\(UUID().uuidString)")
@@ -179,7 +179,7 @@ import TestSupport
 }
 
 /// Under cron a clean night says nothing.
-@Suite struct QuietRunTests {
+@Suite(.ownThread) struct QuietRunTests {
     @Test func aQuietCleanInboxRunPrintsNothing() throws {
         try withTestDatabase { cluster, name throws in
             let (env, inbox) = try InboxRunTests.migratedWithInbox(cluster, name)
@@ -204,7 +204,7 @@ import TestSupport
 }
 
 /// `batches show N` tells one batch in full, with what replaced it.
-@Suite struct BatchShowTests {
+@Suite(.ownThread) struct BatchShowTests {
     @Test func showsTheWholeErrorDetailsAndReplacements() throws {
         try withTestDatabase { cluster, name throws in
             let (env, inbox) = try InboxRunTests.migratedWithInbox(cluster, name)
@@ -227,7 +227,7 @@ import TestSupport
 }
 
 /// Admin listings come as JSON for scripts too.
-@Suite struct ListingFormatTests {
+@Suite(.ownThread) struct ListingFormatTests {
     @Test func tenantsBatchesAndSettingsAsJSON() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite struct DeployTests {
+@Suite(.ownThread) struct DeployTests {
     /// `systemd-analyze verify` on the unit files, with the executable paths pointed at the built ones.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")))
     func systemdUnitsVerify() throws {

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `leefbaar-etl run --inbox`: what a nightly timer runs.
-@Suite struct InboxRunTests {
+@Suite(.ownThread) struct InboxRunTests {
     static let header = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag\n"
 
     static func ledger(year: Int, lines: Int, gemeente: String = "Assen") -> String {

@@ -3,7 +3,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite struct LoadCommandTests {
+@Suite(.ownThread) struct LoadCommandTests {
     @Test func exitCodesSummaryAndRejectsFile() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]

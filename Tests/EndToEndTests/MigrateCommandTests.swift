@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 import Warehouse
 
-@Suite struct MigrateCommandTests {
+@Suite(.ownThread) struct MigrateCommandTests {
     @Test func helpAndVersion() throws {
         for tool in ["leefbaar-etl", "leefbaar-report"] {
             let help = try runTool(tool, ["--help"])

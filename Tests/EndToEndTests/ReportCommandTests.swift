@@ -6,7 +6,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite struct ReportCommandTests {
+@Suite(.ownThread) struct ReportCommandTests {
     static let gemeenten = [
         "GM0106": "Assen", "GM1690": "De Wolden", "GM0118": "Hoogeveen", "GM0119": "Meppel",
         "GM1731": "Midden-Drenthe", "GM1699": "Noordenveld", "GM0085": "Ooststellingwerf", "GM1701": "Westerveld",

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// The sample data set, loaded through the CLI, reproduces the annual report's figures.
-@Suite struct SampleDataTests {
+@Suite(.ownThread) struct SampleDataTests {
     static let seedSpending: [String: String] = [
         "Assen": "800000.00", "De Wolden": "58000.00", "Hoogeveen": "16000.00", "Meppel": "16000.00",
         "Midden-Drenthe": "104000.00", "Noordenveld": "19000.00", "Ooststellingwerf": "135000.00", "Westerveld": "51000.00",

@@ -3,7 +3,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite struct TenantCommandTests {
+@Suite(.ownThread) struct TenantCommandTests {
     @Test func addListRemoveWithLoginFromStandardInput() throws {
         try withTestDatabase { cluster, name throws in
             let env = ["DATABASE_URL": cluster.conninfo(database: name)]

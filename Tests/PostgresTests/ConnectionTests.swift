@@ -3,7 +3,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite struct ConnectionTests {
+@Suite(.ownThread) struct ConnectionTests {
     @Test func wrongPortNamesTargetAndHidesPassword() throws {
         let cluster = try TemporaryCluster.shared()
         let unusedPort = try TemporaryCluster.freePort()

@@ -3,7 +3,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite struct CopyTests {
+@Suite(.ownThread) struct CopyTests {
     @Test func streamsOneHundredThousandRowsInOddChunks() throws {
         try withTestConnection { db throws in
             try db.execute("create table c (id int primary key, label text, amount numeric(14,2))")

@@ -4,7 +4,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite struct ParameterTests {
+@Suite(.ownThread) struct ParameterTests {
     @Test func textRoundTrips() throws {
         try withTestConnection { db throws in
             let values = ["it's \"quoted\"", "a;b;c", "line1\nline2\r\nline3", "emoji 🏠🌳", "café é Ë", "", "back\\slash", "tab\there"]

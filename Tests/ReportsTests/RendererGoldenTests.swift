@@ -7,7 +7,7 @@ import Testing
 /// The renderers' output for a fixed report, compared with committed files: a change in what
 /// readers get is a reviewed diff. `UPDATE_GOLDEN=1 swift test --filter RendererGoldenTests`
 /// writes them anew.
-@Suite struct RendererGoldenTests {
+@Suite(.ownThread) struct RendererGoldenTests {
     static let folder = packageRoot().appendingPathComponent("Tests/ReportsTests/Golden")
 
     /// A spending table with cents, a total row, labels and explanations, a formula-shaped text.
@@ -71,7 +71,7 @@ import Testing
 }
 
 /// The catalog's composed chapters: declared in a report file, checked when the catalog is read.
-@Suite struct ChapterCatalogTests {
+@Suite(.ownThread) struct ChapterCatalogTests {
     func catalog(_ files: [String: String]) throws -> ReportCatalog {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

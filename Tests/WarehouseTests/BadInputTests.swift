@@ -7,7 +7,7 @@ import Testing
 
 /// Bad rows are rejected with file, line and column while every valid row loads;
 /// bad files are refused whole, with nothing loaded.
-@Suite struct BadInputTests {
+@Suite(.ownThread) struct BadInputTests {
     static let good1 = "01-03-2019;MEM;G1;1;;;Assen;;basis;;;100,00"
     static let good2 = "02-03-2019;MEM;G1;2;;;Assen;;basis;;;0,01"
 

@@ -6,7 +6,7 @@ import Testing
 @testable import Warehouse
 
 /// Batches are atomic and idempotent.
-@Suite struct BatchTests {
+@Suite(.ownThread) struct BatchTests {
     static func ledger(_ rows: [(date: String, doc: String, line: Int, gemeente: String, amount: String)]) -> String {
         ([ledgerHeader] + rows.map { "\($0.date);MEM;\($0.doc);\($0.line);;;\($0.gemeente);;basis;;;\($0.amount)" }).joined(separator: "\n") + "\n"
     }
@@ -102,7 +102,7 @@ import Testing
 }
 
 /// Loads merged in several chunks behave as one.
-@Suite struct ChunkedLoadTests {
+@Suite(.ownThread) struct ChunkedLoadTests {
     @Test func manyChunksLoadExactlyAndReplaceAcrossChunks() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

@@ -6,7 +6,7 @@ import Testing
 @testable import Warehouse
 
 /// Every quirk of real Dutch exports loads, with sums exact to the cent.
-@Suite struct CSVQuirkTests {
+@Suite(.ownThread) struct CSVQuirkTests {
     func spending(_ db: Connection, batch: Int64?) throws -> (count: Int, sum: String) {
         let row = try db.execute("select count(*), coalesce(sum(amount), 0)::text from core.spending where batch_id = $1", [batch])[0]
         return (try row.decode(0), try row.decode(1))

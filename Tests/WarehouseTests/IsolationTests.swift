@@ -48,7 +48,7 @@ let isolationFixture = """
       ('GM1731', 'lzt', 'L2', '2019-05-02', 'C3', 'drempelhulp', 95.50, null, 1, 81);
     """
 
-@Suite(.serialized) struct IsolationTests {
+@Suite(.serialized, .ownThread) struct IsolationTests {
     static let gemeenten = ["GM0106", "GM0118", "GM1731"]
     static let partners = ["vaart-welzijn", "buurtbemiddeling"]
 

@@ -7,7 +7,7 @@ import Testing
 
 /// One failure channel out of the loader: whatever goes wrong, `Loader.load` returns a failed
 /// result whose code says what kind, and nothing of the file stays.
-@Suite struct LoadFailureTests {
+@Suite(.ownThread) struct LoadFailureTests {
     @Test func aTargetHeldByAnotherLoadIsAFailedResultThatStopsTheRun() throws {
         try withMigratedDatabase { cluster, name, db throws in
             try withTemporaryDirectory { dir throws in

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 @testable import Warehouse
 
-@Suite struct MigratorTests {
+@Suite(.ownThread) struct MigratorTests {
     static let base = Migration(
         version: 1, name: "schemas",
         sql: """

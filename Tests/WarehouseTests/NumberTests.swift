@@ -6,7 +6,7 @@ import Testing
 @testable import Warehouse
 
 /// Exact numbers as published: e-notation, rounding only when declared.
-@Suite struct NumberTests {
+@Suite(.ownThread) struct NumberTests {
     @Test func scientificNotationIsExactInBothStyles() {
         let plain = ExactDecimal.Style.plain
         let dutch = ExactDecimal.Style.dutch
@@ -40,7 +40,7 @@ import Testing
 }
 
 /// Settings take plain decimals only, in the client and in the database.
-@Suite struct SettingValueTests {
+@Suite(.ownThread) struct SettingValueTests {
     @Test func plainDecimalsWithADotOrAComma() {
         #expect(ExactDecimal.settingNumber("-0.4") == "-0.4")
         #expect(ExactDecimal.settingNumber("-0,4") == "-0.4")
@@ -65,7 +65,7 @@ import Testing
 }
 
 /// Workbook cells: serial dates and cell names.
-@Suite struct WorkbookCellTests {
+@Suite(.ownThread) struct WorkbookCellTests {
     @Test func serialDatesInBothSystems() {
         #expect(SheetXML.serialDate("43466", date1904: false) == "2019-01-01")
         #expect(SheetXML.serialDate("43830.75", date1904: false) == "2019-12-31")
@@ -106,7 +106,7 @@ import Testing
 }
 
 /// A JSON object with a key twice is ambiguous: a reject naming the key.
-@Suite struct DuplicateJSONKeyTests {
+@Suite(.ownThread) struct DuplicateJSONKeyTests {
     @Test func duplicateKeysAreFoundAtAnyDepth() {
         func dup(_ s: String) -> String? { JSONKeys.duplicate(Array(s.utf8)) }
         #expect(dup(#"{"a":1,"a":2}"#) == "a")

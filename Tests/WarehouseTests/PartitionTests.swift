@@ -7,7 +7,7 @@ import Testing
 
 /// core.spending is partitioned by booking year; a ledger load exchanges the partitions of the
 /// years in its file, keeping other feeds' rows and the summary exact.
-@Suite struct PartitionTests {
+@Suite(.ownThread) struct PartitionTests {
     /// `year:partition:rows` of core.spending, in order.
     static func layout(_ db: Connection) throws -> String? {
         try db.scalar(

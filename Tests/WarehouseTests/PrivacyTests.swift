@@ -6,7 +6,7 @@ import Testing
 @testable import Warehouse
 
 /// Personal data in partner exports never reaches the warehouse in clear.
-@Suite(.serialized) struct PrivacyTests {
+@Suite(.serialized, .ownThread) struct PrivacyTests {
     static let bsns = ["111222333", "123456782", "9999.99.990"]
     static let emails = ["jan.jansen@example.nl", "m.de.vries+buurt@voorbeeld.org"]
     static let phones = ["06-12345678", "0612345678", "+31 6 1234 5678", "0592-123456", "050 123 4567"]
@@ -168,7 +168,7 @@ extension PrivacyTests {
 }
 
 /// JSON Lines: bad lines are rejects with their line numbers.
-@Suite struct JSONLinesTests {
+@Suite(.ownThread) struct JSONLinesTests {
     @Test func malformedWrongTypeAndMissingKey() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

@@ -8,7 +8,7 @@ import Testing
 /// Files shaped like what gemeenten, BZK, CBS and partners publish (Tests/Fixtures/real, made by
 /// scripts/make-real-fixtures.py), each loaded with a spec written from docs/feeds.md. Expected
 /// figures are computed here from the files themselves, independently of the loader.
-@Suite struct RealFilesTests {
+@Suite(.ownThread) struct RealFilesTests {
     static let dir = packageRoot().appendingPathComponent("Tests/Fixtures/real")
     static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
     static func spec(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }

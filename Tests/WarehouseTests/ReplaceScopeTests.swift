@@ -7,7 +7,7 @@ import Testing
 
 /// A replace removes rows of earlier batches of the same feed only, says what it removed, never
 /// shrinks a scope silently, and the spending aggregate follows whatever feed changed the table.
-@Suite struct ReplaceScopeTests {
+@Suite(.ownThread) struct ReplaceScopeTests {
     /// A second feed into core.spending: a subsidy register with its own journal.
     static let subsidySpec = """
         feed: subsidies

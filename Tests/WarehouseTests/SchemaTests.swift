@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 import Warehouse
 
-@Suite struct SchemaTests {
+@Suite(.ownThread) struct SchemaTests {
     @Test func everyFactKeyHasGemeenteCodeAndNoForeignKeyJoinsFacts() throws {
         try withMigratedDatabase { _, _, db throws in
             let kinds = try db.execute(

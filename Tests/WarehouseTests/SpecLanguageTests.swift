@@ -7,7 +7,7 @@ import Testing
 
 /// The feed-spec language on small files: every rule names file, line (or cell) and column, and
 /// no valid row is lost.
-@Suite struct SpecLanguageTests {
+@Suite(.ownThread) struct SpecLanguageTests {
     static let scoreSpec = """
         feed: scores
         target: core.leefbaarometer_score
@@ -267,7 +267,7 @@ import Testing
 }
 
 /// Every value the database would refuse is a row reject with its line and column.
-@Suite struct DatabaseRuleTests {
+@Suite(.ownThread) struct DatabaseRuleTests {
     @Test func aNationalFileWithOneRowOfEachRefusedKindLoadsTheRest() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -329,7 +329,7 @@ import Testing
 }
 
 /// Checks only read: a check that writes fails the load and changes nothing.
-@Suite struct ReadOnlyCheckTests {
+@Suite(.ownThread) struct ReadOnlyCheckTests {
     @Test func aCheckThatWritesFailsTheLoadAndChangesNothing() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -367,7 +367,7 @@ import Testing
 
 /// core.spending's journal lines are unique within a year (its partitions' primary key): numbers
 /// that restart each year load; a key another feed's row holds in the same year is named with both lines.
-@Suite struct KeyCollisionTests {
+@Suite(.ownThread) struct KeyCollisionTests {
     @Test func documentNumbersRestartEachYearAndACollisionWithinAYearIsNamed() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -397,7 +397,7 @@ import Testing
 }
 
 /// Ambiguous headers are refused naming both columns.
-@Suite struct AmbiguousHeaderTests {
+@Suite(.ownThread) struct AmbiguousHeaderTests {
     @Test func twoColumnsOfTheSameNameThatTheSpecReads() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -417,7 +417,7 @@ import Testing
 }
 
 /// An area code of another gemeente than the row's is a reject.
-@Suite struct AreaOfAnotherGemeenteTests {
+@Suite(.ownThread) struct AreaOfAnotherGemeenteTests {
     @Test func anAssenInitiativeWithAHoogeveenWijk() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -442,7 +442,7 @@ import Testing
 }
 
 /// A file that changes while it loads is refused: the SHA-256 recorded is of the bytes loaded.
-@Suite struct ChangingFileTests {
+@Suite(.ownThread) struct ChangingFileTests {
     @Test func aFileAppendedToDuringTheLoadIsRefused() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -469,7 +469,7 @@ import Testing
 }
 
 /// UTF-8 read as Windows-1252 is told, not silently loaded as Ã©.
-@Suite struct MojibakeTests {
+@Suite(.ownThread) struct MojibakeTests {
     @Test func aFileMixingUTF8AndWindows1252IsWarnedAbout() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
@@ -486,7 +486,7 @@ import Testing
 }
 
 /// The SQL a spec carries is checked before anything is written, naming the spec line.
-@Suite struct SpecSQLTests {
+@Suite(.ownThread) struct SpecSQLTests {
     @Test func aBrokenCheckOrScopeIsNamedWithItsLineAndNothingIsWritten() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
