@@ -148,9 +148,11 @@ public struct InboxRun {
                 outcome.action = .interrupted
                 return outcomes + [outcome] + notReached("interrupted")
             case .connectionLost?:
-                outcome.action = .failed
-                try fail(name, result: result)
-                logger.error("database connection lost; stopping", metadata: ["file": "\(name)"])
+                // Nothing is wrong with the file and nothing of it was committed: it stays in the
+                // inbox for the next run, like those not reached.
+                outcome.action = .leftAlone
+                outcome.note = "left for the next run (database connection lost): \(result.message ?? "")"
+                logger.error("database connection lost; stopping", metadata: ["file": "\(InboxRun.escaped(name))"])
                 return outcomes + [outcome] + notReached("database connection lost")
             case .locked?, .fileChanged?:
                 // A load started by hand holds the target, or the file is still being written: it

@@ -132,8 +132,11 @@ public final class Loader {
                 try BatchLog(connection: connection).failed(
                     batchID, message: Loader.describe(error), read: session?.rowsRead ?? 0, rejects: session?.allRejects ?? [])
             } catch let recording {
+                // The first error may not look like a lost connection (the server went away
+                // while it answered); that nothing could be recorded over it says so.
+                let lost = Loader.code(recording) == .connectionLost
                 throw WarehouseError(
-                    Loader.code(error) ?? .invalidInput,
+                    lost ? .connectionLost : Loader.code(error) ?? .invalidInput,
                     "\(Loader.describe(error)); this could not be recorded on batch \(batchID): \(Loader.describe(recording))")
             }
             throw error
