@@ -202,3 +202,30 @@ extension PrivacyTests {
         }
     }
 }
+
+/// Pseudonyms and key fingerprints are hex text that other systems compare: they are what
+/// PostgreSQL computes with pgcrypto's `hmac` (lowercase, two digits a byte, the chain applied key
+/// after key), not only what this code computed before.
+@Suite(.ownThread) struct DigestTextTests {
+    @Test func pseudonymsAndFingerprintsAreWhatPostgreSQLComputes() throws {
+        try withTestConnection { db in
+            try db.execute("create extension pgcrypto")
+            let first = "a first key of thirty-two bytes!"
+            let second = "the second key, also long enough"
+            let one = PrivacyGuard(key: Data(first.utf8))
+            let two = PrivacyGuard(chain: [Data(first.utf8), Data(second.utf8)])
+            let step = "'h:' || encode(substring(hmac(%@, %@, 'sha256') from 1 for 16), 'hex')"
+            for value in ["D-2019-0001", "", "Ĳsselmonde € 12"] {
+                let once = String(format: step, "$1::text", "$2::text")
+                let twice = String(format: step, "(\(once))", "$3::text")
+                let row = try db.execute("select \(once), \(twice)", [value, first, second])[0]
+                #expect(one.pseudonym(value) == (try row.decode(0, as: String.self)))
+                #expect(two.pseudonym(value) == (try row.decode(1, as: String.self)))
+            }
+            #expect(
+                PrivacyGuard.fingerprint(of: [Data(first.utf8)])
+                    == (try db.scalar(
+                        "select encode(substring(hmac('leefbaar key fingerprint', $1::text, 'sha256') from 1 for 8), 'hex')", [first], as: String.self)))
+        }
+    }
+}

@@ -35,7 +35,7 @@ package final class PrivacyGuard {
             let mac = HMAC<SHA256>.authenticationCode(for: text, using: SymmetricKey(data: key))
             text = i == chain.count - 1 ? Data(mac.prefix(8)) : Data(mac)
         }
-        return text.map { String(format: "%02x", $0) }.joined()
+        return text.hexDigits
     }
 
     /// The key as configured: a key file's trailing line end (LF, CR LF) is not part of the key;
@@ -95,7 +95,7 @@ package final class PrivacyGuard {
     /// One step of the chain: `h:` + the first 16 bytes of HMAC-SHA256(key, text), in hex.
     package static func step(_ text: String, _ key: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
-        return "h:" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "h:" + mac.prefix(16).hexDigits
     }
 
     /// The key chain's bytes, oldest first (for `rekey`).

@@ -28,7 +28,7 @@ package struct FileProbe {
             size += data.count
         }
         self.size = size
-        sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        sha256 = hasher.finalize().hexDigits
         bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: path)
         let sample = first.dropFirst(bomLength)

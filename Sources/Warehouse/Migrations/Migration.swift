@@ -78,6 +78,6 @@ struct SQLFile {
 extension SHA256 {
     /// Hex SHA-256 of some bytes.
     static func hexDigest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexDigits
     }
 }
