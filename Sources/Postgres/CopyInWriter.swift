@@ -86,7 +86,8 @@ extension Connection {
             throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else {
-            let failure = PostgresError(.copyFailed, "ending COPY failed: \(Connection.lastError(handle))")
+            let lost = PQstatus(handle) != CONNECTION_OK
+            let failure = PostgresError(lost ? .connectionLost : .copyFailed, "ending COPY failed: \(Connection.lastError(handle))")
             drainResults()
             throw failure
         }

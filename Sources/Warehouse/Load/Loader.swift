@@ -32,7 +32,10 @@ public final class Loader {
         } catch {
             result.rowsLoaded = 0
             result.replaced = []
-            result.fail(Loader.code(error), Loader.describe(error))
+            // A stop was asked: whatever failed (the statement cancelled on the server, a step that
+            // noticed) failed because of it.
+            let stopped = options.shouldStop?() ?? false
+            result.fail(stopped ? .interrupted : Loader.code(error), Loader.describe(error))
         }
         result.seconds = Date().timeIntervalSince(started)
         if options.dryRun { return result }
