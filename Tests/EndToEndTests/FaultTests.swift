@@ -43,6 +43,17 @@ import TestSupport
         return rows.flatMap { $0 < 0 ? nil : $0 }
     }
 
+    /// A migrated database of its own and the test ledger as a file.
+    func withLedger(_ body: (TemporaryCluster, String, [String: String], URL) throws -> Void) throws {
+        try withTestDatabase { cluster, name throws in
+            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
+            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
+            let url = try file()
+            defer { try? FileManager.default.removeItem(at: url) }
+            try body(cluster, name, env, url)
+        }
+    }
+
     func file() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("grootboek-fault-\(UUID().uuidString).csv")
         try Self.ledger.write(to: url, atomically: true, encoding: .utf8)
@@ -80,11 +91,7 @@ import TestSupport
     }
 
     @Test func killNineAtTenPointsLeavesNothingAndTheRerunIsExact() throws {
-        try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
-            let url = try file()
-            defer { try? FileManager.default.removeItem(at: url) }
+        try withLedger { cluster, name, env, url in
             let db = try cluster.connect(database: name)
             #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env).status == 0)
             #expect(try totals(db) == Self.expected)
@@ -159,11 +166,7 @@ import TestSupport
     }
 
     @Test func sigtermRollsBackAndExitsPromptly() throws {
-        try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
-            let url = try file()
-            defer { try? FileManager.default.removeItem(at: url) }
+        try withLedger { cluster, name, env, url in
             // Started with SIGTERM blocked, as Foundation's `Process` passes a dispatch thread's mask on:
             // the tool unblocks what it handles.
             var term = sigset_t()
@@ -192,11 +195,7 @@ import TestSupport
     /// SIGTERM while the load waits in a statement (here on a lock the test holds): the statement
     /// is cancelled, and the load ends as interrupted (130), not as a failed file (1).
     @Test func sigtermDuringAStatementIsAnInterruption() throws {
-        try withTestDatabase { cluster, name throws in
-            let env = ["DATABASE_URL": cluster.conninfo(database: name)]
-            #expect(try runTool("leefbaar-etl", ["migrate"], environment: env).status == 0)
-            let url = try file()
-            defer { try? FileManager.default.removeItem(at: url) }
+        try withLedger { cluster, name, env, url in
             let db = try cluster.connect(database: name)
             let holder = try cluster.connect(database: name)
             try holder.execute("begin")
