@@ -169,7 +169,8 @@ public final class Connection {
     }
 }
 
-/// A handle that cancels the statement in progress on a connection; usable from any thread.
+/// Keeps libpq's cancel object of a connection alive; the cancel request itself is sent from a
+/// signal handler, through `forSignalHandler`.
 public final class CancelToken: @unchecked Sendable {
     private let handle: OpaquePointer
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
@@ -182,13 +183,6 @@ public final class CancelToken: @unchecked Sendable {
     /// What a signal handler needs to send the cancel request (`PQcancel` is safe there; the
     /// handler may allocate nothing): valid while this token lives; for one signal handler only.
     public var forSignalHandler: SignalSafeCancel { SignalSafeCancel(handle: handle, errorBuffer: errorBuffer) }
-
-    /// Sends the cancel request. Returns false when it could not be sent.
-    @discardableResult
-    public func cancel() -> Bool {
-        var buffer = [CChar](repeating: 0, count: 256)
-        return PQcancel(handle, &buffer, Int32(buffer.count)) == 1
-    }
 }
 
 /// A cancel request to send from a signal handler: plain pointers, nothing counted or allocated.

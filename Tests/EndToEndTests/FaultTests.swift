@@ -20,10 +20,10 @@ import TestSupport
     }
     static let expected = "\(lines)/\(lines)/\(lines * 10).00"
 
-    /// Polls `db` until `phase` holds or `load` has ended (then false). Faults are timed by what
+    /// Polls until `phase` holds or `load` has ended (then false). Faults are timed by what
     /// the load is doing, as the server shows it, not by a clock: tests run side by side and a
     /// load's speed varies with what else runs.
-    func awaitPhase(_ load: RunningTool, _ db: Connection, _ phase: () throws -> Bool) throws -> Bool {
+    func awaitPhase(_ load: RunningTool, _ phase: () throws -> Bool) throws -> Bool {
         while load.process.isRunning {
             if try phase() { return true }
             usleep(2_000)
@@ -109,11 +109,11 @@ import TestSupport
                 var reached = true
                 switch i {
                 case 0: break
-                case 1: reached = try awaitPhase(load, db) { try running(db, after: before) }
-                case 2...6: reached = try awaitPhase(load, db) { (try copied(db) ?? -1) >= (i - 2) * 4_000 }
+                case 1: reached = try awaitPhase(load) { try running(db, after: before) }
+                case 2...6: reached = try awaitPhase(load) { (try copied(db) ?? -1) >= (i - 2) * 4_000 }
                 default:
                     var seenCopy = false
-                    reached = try awaitPhase(load, db) {
+                    reached = try awaitPhase(load) {
                         let copying = try copied(db) != nil
                         if copying { seenCopy = true }
                         guard seenCopy && !copying else { return false }
@@ -178,7 +178,7 @@ import TestSupport
             pthread_sigmask(SIG_SETMASK, &saved, nil)
             // Once its batch is open (the handlers are in place before the load begins).
             let db = try cluster.connect(database: name)
-            #expect(try awaitPhase(load, db) { try running(db, after: 0) })
+            #expect(try awaitPhase(load) { try running(db, after: 0) })
             let signalled = Date()
             load.signal(SIGTERM)
             let result = load.wait()
@@ -201,7 +201,7 @@ import TestSupport
             try holder.execute("begin")
             try holder.execute("lock table core.spending in access exclusive mode")
             let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env)
-            let waiting = try awaitPhase(load, db) {
+            let waiting = try awaitPhase(load) {
                 try db.scalar(
                     "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
                     as: Int.self) ?? 0 > 0
@@ -229,7 +229,7 @@ import TestSupport
         let run = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0"], environment: env)
         // Stopped while the rows are copied: mid-load.
         let watcher = try cluster.connect(database: name)
-        #expect(try awaitPhase(run, watcher) { try copied(watcher) != nil })
+        #expect(try awaitPhase(run) { try copied(watcher) != nil })
         // The test cluster commits asynchronously: one synchronous commit writes out the WAL before
         // it, the batch row's among it, as a server configured for durability would have.
         try watcher.execute("set synchronous_commit = on")
