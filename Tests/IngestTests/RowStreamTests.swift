@@ -34,3 +34,12 @@ import Testing
         #expect(chunks.last?.0 == "2019-03-03\tMEM\tD1\t3\t4100\t\\N\tGM0106\t\\N\tplus\tprojecten\t\\N\t-5.00\t4\n")
     }
 }
+
+@Suite struct CopyTextTests {
+    @Test(arguments: [0, 1, 9, 10, 99, 100, 12_345, 1_000_000, Int.max])
+    func lineNumbersAreWrittenAsDecimalDigits(n: Int) {
+        var out: [UInt8] = [0x41]
+        CopyText.digits(n, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "A\(n)")
+    }
+}

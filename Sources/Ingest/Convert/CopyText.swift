@@ -22,6 +22,25 @@ package enum CopyText {
         }
     }
 
+    /// Appends a non-negative integer's decimal digits (a line number) without making a String.
+    package static func digits(_ n: Int, into out: inout [UInt8]) {
+        guard n > 0 else {
+            out.append(0x30)
+            return
+        }
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits
+        withUnsafeMutableBytes(of: &scratch) { room in
+            var i = room.count
+            var rest = n.magnitude
+            while rest > 0 {
+                i -= 1
+                room[i] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: room[i...]))
+        }
+    }
+
     /// One COPY line of values.
     package static func line(_ values: [String?]) -> [UInt8] {
         var out: [UInt8] = []

@@ -296,17 +296,23 @@ package struct RowConverter {
         for filter in filters where !passes(filter, f: filter.index < fields.count ? fields[filter.index] : nil) {
             return .skip(.filtered)
         }
+        // The file column(s) a target column's value came from, named only when a value fails.
+        func fileColumn(_ i: Int) -> String? {
+            switch bindings[i] {
+            case .field(let f): return name(f)
+            case .debitCredit(let d, let c): return name(d) + "/" + name(c)
+            case .template: return columnPlans[i].spec.template?.text
+            default: return nil
+            }
+        }
         var values = [String?](repeating: nil, count: spec.columns.count)
         for i in order {
             let plan = columnPlans[i]
-            let fileColumn: String?
             var raw: String?
             switch bindings[i] {
             case .field(let f):
-                fileColumn = name(f)
                 raw = f < fields.count ? fields[f] : nil
             case .debitCredit(let d, let c):
-                fileColumn = name(d) + "/" + name(c)
                 let debit = clean(d < fields.count ? fields[d] : nil, i)
                 let credit = clean(c < fields.count ? fields[c] : nil, i)
                 if debit == nil && credit == nil {
@@ -318,18 +324,15 @@ package struct RowConverter {
                     guard let dv else { return .reject(ValueError(column: name(d), raw: debit, reason: "expected an amount like 1.234,56")) }
                     guard let cv else { return .reject(ValueError(column: name(c), raw: credit, reason: "expected an amount like 1.234,56")) }
                     guard let diff = ExactDecimal.subtract(dv, cv) else {
-                        return .reject(ValueError(column: fileColumn, raw: nil, reason: "amount out of range"))
+                        return .reject(ValueError(column: fileColumn(i), raw: nil, reason: "amount out of range"))
                     }
                     raw = diff.description
                 }
             case .derived(let transform, let j):
-                fileColumn = nil
                 raw = values[j].flatMap { RowConverter.derive(transform, from: $0) }
             case .constant(let v):
-                fileColumn = nil
                 raw = v
             case .template(let parts):
-                fileColumn = plan.spec.template?.text
                 raw = ""
                 for part in parts {
                     switch part {
@@ -344,11 +347,10 @@ package struct RowConverter {
                     if raw == nil { break }
                 }
             case .absent:
-                fileColumn = nil
                 raw = nil
             }
             switch convertValue(
-                raw, column: plan, index: i, fileColumn: fileColumn,
+                raw, column: plan, index: i,
                 alreadyNumeric: {
                     if case .debitCredit = bindings[i] { return true } else { return false }
                 }())
@@ -356,11 +358,11 @@ package struct RowConverter {
             case .success(let v): values[i] = v
             case .failure(let e):
                 if i == gemeenteIndex && spec.onlyWerkgebied && e.reason.hasPrefix("unknown gemeente") { return .skip(.outsideWerkgebied) }
-                return .reject(e)
+                return .reject(ValueError(column: fileColumn(i) ?? plan.spec.name, raw: e.raw, reason: e.reason))
             }
             if i == gemeenteIndex, let code = values[i], !knownGemeenten.contains(code) {
                 if spec.onlyWerkgebied { return .skip(.outsideWerkgebied) }
-                return .reject(ValueError(column: fileColumn ?? plan.spec.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
+                return .reject(ValueError(column: fileColumn(i) ?? plan.spec.name, raw: raw, reason: "unknown gemeente '\(code)' (not in core.gemeente)"))
             }
         }
         // A wijk or buurt code must lie in the row's gemeente (an Assen initiative with a Hoogeveen wijk).
@@ -395,15 +397,16 @@ package struct RowConverter {
         }
     }
 
-    private func convertValue(_ raw: String?, column plan: ColumnPlan, index: Int, fileColumn: String?, alreadyNumeric: Bool) -> Result<String?, ValueError> {
+    /// A failure's column is left for the caller to name (it knows the record).
+    private func convertValue(_ raw: String?, column plan: ColumnPlan, index: Int, alreadyNumeric: Bool) -> Result<String?, ValueError> {
         guard var value = clean(raw, index) ?? plan.spec.defaultValue, !value.isEmpty else {
             if plan.spec.required {
-                return .failure(ValueError(column: fileColumn ?? plan.spec.name, raw: raw ?? "", reason: "required value \(plan.spec.name) is empty"))
+                return .failure(ValueError(column: nil, raw: raw ?? "", reason: "required value \(plan.spec.name) is empty"))
             }
             return .success(nil)
         }
         func fail(_ reason: String) -> Result<String?, ValueError> {
-            .failure(ValueError(column: fileColumn ?? plan.spec.name, raw: raw, reason: reason))
+            .failure(ValueError(column: nil, raw: raw, reason: reason))
         }
         if let personal = plan.spec.personal {
             switch personal {
@@ -427,7 +430,7 @@ package struct RowConverter {
             }
         }
         switch plan.spec.transform {
-        case .lowercase: value = value.lowercased()
+        case .lowercase: if value.utf8.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 }) { value = value.lowercased() }
         case .uppercase: value = value.uppercased()
         case .gemeenteCode:
             guard let code = gemeenten[value] ?? gemeenten[RowConverter.normalize(value)] else {
@@ -436,12 +439,12 @@ package struct RowConverter {
             value = code
         default: break
         }
-        let limit = limits[index]
+        var limit: ColumnLimit? { limits[index] }
         switch plan.spec.type {
         case .text:
             if plan.spec.scrub, let privacy { value = privacy.scrub(value) }
         case .code:
-            value = value.uppercased()
+            if value.utf8.contains(where: { $0 >= 0x61 }) { value = value.uppercased() }
             if value.utf8.contains(0x20) { value.removeAll { $0 == " " } }
         case .int:
             let n: Int64

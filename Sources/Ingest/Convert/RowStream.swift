@@ -40,11 +40,13 @@ package struct RowStream {
     /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
     /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
     package mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
-        var source = try openRecordSource(probe: probe, spec: spec)
+        let file = try openRecordSource(probe: probe, spec: spec)
         let converter = try RowConverter(
-            spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
-            fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
+            spec: spec, header: spec.input.format == .csv && !file.headerFromFile ? nil : file.header,
+            fieldCount: file.header.count, gemeenten: gemeenten, limits: limits,
             privacy: privacy, file: probe.path)
+        // Records are read and decoded on a second thread while this one converts them.
+        var source = PrefetchingSource(file)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
         var chunk: [UInt8] = []
@@ -67,7 +69,7 @@ package struct RowStream {
                     CopyText.escape(values[i], into: &chunk)
                     chunk.append(0x09)
                 }
-                chunk.append(contentsOf: String(record.line).utf8)
+                CopyText.digits(record.line, into: &chunk)
                 chunk.append(0x0A)
                 chunkCount += 1
                 rowsWritten += 1
