@@ -49,11 +49,13 @@ package struct PrefetchingSource: RecordSource {
         }
     }
 
-    /// Stops the reading thread when the caller lets go of the source (an error, an interruption).
+    /// Stops the reading thread when the caller lets go of the source (the end, an error, an
+    /// interruption) and waits for it, so the inner source (its file handle, a workbook's temporary
+    /// file) is closed then, on the caller's thread, and not whenever the reading thread ends.
     private final class Owner: Sendable {
         let pipe: Pipe
         init(pipe: Pipe) { self.pipe = pipe }
-        deinit { pipe.cancel() }
+        deinit { pipe.close() }
     }
 
     private enum Item {
@@ -69,7 +71,7 @@ package struct PrefetchingSource: RecordSource {
         private var queue: [Item] = []
         private var cancelled = false
         private var finished = false
-        private var source: any RecordSource
+        private var source: (any RecordSource)?
         private let batchSize: Int
         private let depth: Int
 
@@ -93,7 +95,7 @@ package struct PrefetchingSource: RecordSource {
                 records.reserveCapacity(batchSize)
                 var failure: (any Error)?
                 do {
-                    while records.count < batchSize, let record = try source.next() { records.append(record) }
+                    while records.count < batchSize, let record = try source?.next() { records.append(record) }
                 } catch {
                     failure = error
                 }
@@ -103,14 +105,16 @@ package struct PrefetchingSource: RecordSource {
                 while queue.count >= depth && !cancelled { condition.wait() }
                 if cancelled {
                     finished = true
+                    condition.broadcast()
                     condition.unlock()
                     return
                 }
-                if !records.isEmpty { queue.append(.batch(records, bytesRead: source.bytesRead)) }
+                let bytes = source?.bytesRead ?? 0
+                if !records.isEmpty { queue.append(.batch(records, bytesRead: bytes)) }
                 if let failure {
                     queue.append(.failure(failure))
                 } else if last {
-                    queue.append(.end(bytesRead: source.bytesRead))
+                    queue.append(.end(bytesRead: bytes))
                 }
                 finished = last
                 condition.broadcast()
@@ -129,11 +133,16 @@ package struct PrefetchingSource: RecordSource {
             return item
         }
 
-        func cancel() {
+        /// Stops the reading thread, waits until it has, and lets go of the inner source.
+        func close() {
             condition.lock()
             cancelled = true
             condition.broadcast()
+            while !finished { condition.wait() }
+            let inner = source
+            source = nil
             condition.unlock()
+            _ = consume inner
         }
     }
 }
