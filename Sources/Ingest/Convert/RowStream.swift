@@ -40,13 +40,11 @@ package struct RowStream {
     /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
     /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
     package mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
-        let file = try openRecordSource(probe: probe, spec: spec)
+        var source = try openRecordSource(probe: probe, spec: spec)
         let converter = try RowConverter(
-            spec: spec, header: spec.input.format == .csv && !file.headerFromFile ? nil : file.header,
-            fieldCount: file.header.count, gemeenten: gemeenten, limits: limits,
+            spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
+            fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
             privacy: privacy, file: probe.path)
-        // Records are read and decoded on a second thread while this one converts them.
-        var source = PrefetchingSource(file)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
         var chunk: [UInt8] = []

@@ -288,11 +288,6 @@ public final class CSVReader {
     }
 
     private func record(_ line: Int, _ problem: (field: Int, reason: String)?) -> RawRecord {
-        // `raw` is copied at its own size: a record may outlive the next call (records are read
-        // ahead in batches), and a shared buffer would make every later record reallocate it at
-        // the largest size seen.
-        RawRecord(
-            line: line, fields: fields, bytes: UnsafeBufferPointer(rebasing: buffer[0..<length]), problem: problem,
-            raw: raw.withUnsafeBufferPointer { Array($0) })
+        RawRecord(line: line, fields: fields, bytes: UnsafeBufferPointer(rebasing: buffer[0..<length]), problem: problem, raw: raw)
     }
 }
