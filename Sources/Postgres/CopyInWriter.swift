@@ -54,8 +54,7 @@ public final class CopyInWriter {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         let status = PQputCopyData(connection.handle, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard status == 1 else {
-            let lost = PQstatus(connection.handle) != CONNECTION_OK
-            throw PostgresError(lost ? .connectionLost : .copyFailed, "sending COPY data failed: \(Connection.lastError(connection.handle))")
+            throw connection.copyError("sending COPY data failed")
         }
         bytesSent += bytes.count
     }
@@ -86,11 +85,16 @@ extension Connection {
             throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else {
-            let lost = PQstatus(handle) != CONNECTION_OK
-            let failure = PostgresError(lost ? .connectionLost : .copyFailed, "ending COPY failed: \(Connection.lastError(handle))")
+            let failure = copyError("ending COPY failed")
             drainResults()
             throw failure
         }
+    }
+
+    /// A COPY step libpq refused: a lost connection when the connection is gone (the caller may
+    /// retry later), else a failed COPY.
+    func copyError(_ what: String) -> PostgresError {
+        PostgresError(PQstatus(handle) != CONNECTION_OK ? .connectionLost : .copyFailed, "\(what): \(Connection.lastError(handle))")
     }
 
     /// Runs `COPY ... TO STDOUT` and hands each row (or chunk) the server sends to `body`.
@@ -110,7 +114,7 @@ extension Connection {
             } else if length == -1 {
                 break
             } else {
-                let failure = PostgresError(.copyFailed, "reading COPY data failed: \(Connection.lastError(handle))")
+                let failure = copyError("reading COPY data failed")
                 drainResults()
                 throw failure
             }

@@ -439,7 +439,7 @@ package struct RowConverter {
             value = code
         default: break
         }
-        var limit: ColumnLimit? { limits[index] }
+        let limit = limits[index]
         switch plan.spec.type {
         case .text:
             if plan.spec.scrub, let privacy { value = privacy.scrub(value) }
