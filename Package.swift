@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "TestSupport", dependencies: ["Postgres"], swiftSettings: settings),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Dates"], swiftSettings: settings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Dates", "Samples"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "Dates", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "Ingest", "Dates", "Postgres", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EndToEndTests", dependencies: ["Postgres", "Ingest", "Warehouse", "CLICore", "TestSupport"], swiftSettings: settings),

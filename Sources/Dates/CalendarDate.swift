@@ -37,13 +37,25 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// ISO form `yyyy-mm-dd`.
     public var description: String {
-        // Ten ASCII bytes (years are 1...9999): this runs once per date of a load.
-        func digit(_ v: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(v % 10) }
-        let bytes: [UInt8] = [
-            digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"),
-            digit(month / 10), digit(month), UInt8(ascii: "-"), digit(day / 10), digit(day),
-        ]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        appendISO(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the ISO form's ten ASCII bytes (years are 1...9999): this runs once per date of a load.
+    public func appendISO(to out: inout [UInt8]) {
+        func digit(_ v: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(v % 10) }
+        out.append(digit(year / 1000))
+        out.append(digit(year / 100))
+        out.append(digit(year / 10))
+        out.append(digit(year))
+        out.append(UInt8(ascii: "-"))
+        out.append(digit(month / 10))
+        out.append(digit(month))
+        out.append(UInt8(ascii: "-"))
+        out.append(digit(day / 10))
+        out.append(digit(day))
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

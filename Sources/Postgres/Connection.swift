@@ -50,6 +50,12 @@ public final class Connection {
     /// True while the connection is usable.
     public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// Whether a transaction is open on the connection (also one that failed and awaits its rollback).
+    public var inTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
     static func target(of conn: OpaquePointer) -> String {
         func value(_ p: UnsafeMutablePointer<CChar>?) -> String {
             guard let p else { return "?" }

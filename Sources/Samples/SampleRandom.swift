@@ -20,9 +20,9 @@ public struct SampleRandom: RandomNumberGenerator {
     mutating func int(in range: ClosedRange<Int>) -> Int { range.lowerBound + int(range.count) }
 
     /// A number in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
 
     /// Splits `total` (cents) into `parts` positive amounts that add up to it exactly.
     mutating func split(_ total: Int64, into parts: Int) -> [Int64] {

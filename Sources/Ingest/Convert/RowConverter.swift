@@ -398,7 +398,7 @@ package struct RowConverter {
     }
 
     /// A failure's column is left for the caller to name (it knows the record).
-    private func convertValue(_ raw: String?, column plan: ColumnPlan, index: Int, alreadyNumeric: Bool) -> Result<String?, ValueError> {
+    func convertValue(_ raw: String?, column plan: ColumnPlan, index: Int, alreadyNumeric: Bool) -> Result<String?, ValueError> {
         guard var value = clean(raw, index) ?? plan.spec.defaultValue, !value.isEmpty else {
             if plan.spec.required {
                 return .failure(ValueError(column: nil, raw: raw ?? "", reason: "required value \(plan.spec.name) is empty"))
@@ -455,42 +455,18 @@ package struct RowConverter {
             } else {
                 return fail("expected a whole number")
             }
-            if let range = limit?.intRange, !range.contains(n) {
-                return fail("\(n) is out of range for \(limit?.typeName ?? "the column") (\(range.lowerBound) to \(range.upperBound))")
-            }
-            if case .int(let min) = bounds[index].min, n < min { return fail("\(n) is below the minimum \(min)") }
-            if case .int(let max) = bounds[index].max, n > max { return fail("\(n) is above the maximum \(max)") }
+            if let reason = check(n, index) { return fail(reason) }
             value = String(n)
         case .decimal:
             let style = alreadyNumeric ? ExactDecimal.Style.plain : spec.input.numbers
             guard var d = ExactDecimal.parse(value, style: style) else {
                 return fail(style.decimal == UInt8(ascii: ",") ? "expected a number like 1.234,56" : "expected a number like 1234.56")
             }
-            if let scale = scales[index] {
-                if let mode = plan.spec.round, let r = d.rounded(to: scale, mode) {
-                    d = r
-                } else if let r = d.rescaled(to: scale) {
-                    d = r
-                } else {
-                    return fail(
-                        "more than \(scale) decimals\(plan.spec.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round"
-                    )
-                }
-            }
-            if let precision = limit?.precision, let scale = limit?.scale, d.integerDigits > precision - scale {
-                return fail("out of range for \(limit?.typeName ?? "numeric"): at most \(precision - scale) digits before the decimal point")
-            }
-            if case .decimal(let min) = bounds[index].min, let diff = ExactDecimal.subtract(d, min), diff.units < 0 {
-                return fail("below the minimum \(min)")
-            }
-            if case .decimal(let max) = bounds[index].max, let diff = ExactDecimal.subtract(d, max), diff.units > 0 {
-                return fail("above the maximum \(max)")
-            }
+            if let reason = fit(&d, index) { return fail(reason) }
             value = d.description
         case .date:
             guard let date = spec.input.dateFormat.parse(value) else { return fail("expected a date \(spec.input.dateFormat.text)") }
-            if case .date(let min) = bounds[index].min, date < min { return fail("\(date) is before \(min), not a plausible date") }
-            if case .date(let max) = bounds[index].max, date > max { return fail("\(date) is after \(max), not a plausible date") }
+            if let reason = check(date, index) { return fail(reason) }
             value = date.description
         case .bool:
             switch value.lowercased() {
@@ -513,6 +489,51 @@ package struct RowConverter {
             guard regex.firstMatch(in: value, range: range) != nil else { return fail("does not match \(plan.spec.pattern ?? "")") }
         }
         return .success(value)
+    }
+
+    /// Why a whole number does not fit column `index` (its type's range, its min and max); nil when it does.
+    func check(_ n: Int64, _ index: Int) -> String? {
+        let limit = limits[index]
+        if let range = limit?.intRange, !range.contains(n) {
+            return "\(n) is out of range for \(limit?.typeName ?? "the column") (\(range.lowerBound) to \(range.upperBound))"
+        }
+        if case .int(let min) = bounds[index].min, n < min { return "\(n) is below the minimum \(min)" }
+        if case .int(let max) = bounds[index].max, n > max { return "\(n) is above the maximum \(max)" }
+        return nil
+    }
+
+    /// Brings a number to column `index`'s scale (rounding when the spec says so); why it does not
+    /// fit (decimals, digits, min and max), nil when it does.
+    func fit(_ d: inout ExactDecimal, _ index: Int) -> String? {
+        let limit = limits[index]
+        let column = columnPlans[index].spec
+        if let scale = scales[index] {
+            if let mode = column.round, let r = d.rounded(to: scale, mode) {
+                d = r
+            } else if let r = d.rescaled(to: scale) {
+                d = r
+            } else {
+                return
+                    "more than \(scale) decimals\(column.scale == nil ? " (the column is \(limit?.typeName ?? "numeric"))" : ""); declare round: half-even or half-up to round"
+            }
+        }
+        if let precision = limit?.precision, let scale = limit?.scale, d.integerDigits > precision - scale {
+            return "out of range for \(limit?.typeName ?? "numeric"): at most \(precision - scale) digits before the decimal point"
+        }
+        if case .decimal(let min) = bounds[index].min, let diff = ExactDecimal.subtract(d, min), diff.units < 0 {
+            return "below the minimum \(min)"
+        }
+        if case .decimal(let max) = bounds[index].max, let diff = ExactDecimal.subtract(d, max), diff.units > 0 {
+            return "above the maximum \(max)"
+        }
+        return nil
+    }
+
+    /// Why a date does not fit column `index` (before its min, after its max); nil when it does.
+    func check(_ date: CalendarDate, _ index: Int) -> String? {
+        if case .date(let min) = bounds[index].min, date < min { return "\(date) is before \(min), not a plausible date" }
+        if case .date(let max) = bounds[index].max, date > max { return "\(date) is after \(max), not a plausible date" }
+        return nil
     }
 
     /// Values derived from a CBS area code.

@@ -15,9 +15,14 @@ package struct RowStream {
     package var progress: ((Int, Int) -> Void)?
     /// Asked now and then; when it returns true the read stops with `interrupted`.
     package var shouldStop: (() -> Bool)?
+    /// Whether whole CSV records are written from their bytes where that gives the same line
+    /// (`ByteRowWriter`); off, every record goes through `RowConverter.convert` (tests compare the two).
+    package var byteRows = true
 
     package private(set) var rowsRead = 0
     package private(set) var rowsWritten = 0
+    /// Of those, the rows `ByteRowWriter` wrote from the record's bytes.
+    package private(set) var rowsFromBytes = 0
     package private(set) var rowsSkipped = 0
     package private(set) var rowsFiltered = 0
     /// The rejects so far; the loader adds those the database's rules find.
@@ -50,8 +55,29 @@ package struct RowStream {
         var chunk: [UInt8] = []
         chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
         var chunkCount = 0
-        while let record = try source.next() {
+        let writer = byteRows ? ByteRowWriter(converter) : nil
+        func endLine(_ line: Int) throws {
+            CopyText.digits(line, into: &chunk)
+            chunk.append(0x0A)
+            chunkCount += 1
+            rowsWritten += 1
+            if chunkCount >= chunkRows {
+                try flush(chunk, chunkCount)
+                chunk.removeAll(keepingCapacity: true)
+                chunkCount = 0
+            }
+        }
+        while let fetched = try source.next(writer: writer, into: &chunk) {
             rowsRead += 1
+            let record: SourceRecord
+            switch fetched {
+            case .written(let line):
+                rowsFromBytes += 1
+                try endLine(line)
+                try checkpoint(line, source)
+                continue
+            case .record(let r): record = r
+            }
             if let problem = record.problem {
                 try reject(
                     Reject(line: record.line, column: problem.column, rawValue: problem.value, rawRecord: shown(record, converter), reason: problem.reason))
@@ -67,24 +93,11 @@ package struct RowStream {
                     CopyText.escape(values[i], into: &chunk)
                     chunk.append(0x09)
                 }
-                CopyText.digits(record.line, into: &chunk)
-                chunk.append(0x0A)
-                chunkCount += 1
-                rowsWritten += 1
-                if chunkCount >= chunkRows {
-                    try flush(chunk, chunkCount)
-                    chunk.removeAll(keepingCapacity: true)
-                    chunkCount = 0
-                }
+                try endLine(record.line)
             case .reject(let e):
                 try reject(Reject(line: record.line, column: e.column, rawValue: e.raw.map(scrubbed), rawRecord: shown(record, converter), reason: e.reason))
             }
-            if rowsRead % 4096 == 0 {
-                if rowsRead % 65_536 == 0 { progress?(source.bytesRead, rowsRead) }
-                if shouldStop?() == true {
-                    throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(record.line); nothing of the file was loaded")
-                }
-            }
+            try checkpoint(record.line, source)
         }
         progress?(source.bytesRead, rowsRead)
         try probe.requireUnchanged()
@@ -96,6 +109,15 @@ package struct RowStream {
         }
         if limit.exceeded(rejected: rejects.count, read: rowsRead) {
             throw overThreshold()
+        }
+    }
+
+    /// Now and then: reports progress, and stops when asked to.
+    private func checkpoint(_ line: Int, _ source: any RecordSource) throws {
+        guard rowsRead % 4096 == 0 else { return }
+        if rowsRead % 65_536 == 0 { progress?(source.bytesRead, rowsRead) }
+        if shouldStop?() == true {
+            throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(line); nothing of the file was loaded")
         }
     }
 

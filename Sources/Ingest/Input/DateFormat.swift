@@ -29,20 +29,22 @@ public struct DateFormat: Sendable, Equatable {
     }
 
     /// Parses a date; nil when it is not a real date in this format (31-02-2019).
-    /// Works on the UTF-8 bytes: up to three digit groups, their separators, and an optional ISO time part.
     public func parse(_ value: String) -> CalendarDate? {
+        var value = value
+        return value.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// Parses a date from its UTF-8 bytes: up to three digit groups, their separators, and an
+    /// optional ISO time part.
+    public func parse(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
         var groups = (0, 0, 0)
         var widths = (0, 0, 0)
-        var separators: [UInt8] = []
+        var separators: (UInt8, UInt8) = (0, 0)
         var index = 0
-        var sawEnd = false
-        var time: [UInt8] = []
+        var timeStart: Int?
         let sep = separator.asciiValue ?? 0x2D
-        for b in value.utf8 {
-            if sawEnd {
-                time.append(b)
-                continue
-            }
+        for i in 0..<bytes.count {
+            let b = bytes[i]
             if b >= 0x30 && b <= 0x39 {
                 let d = Int(b - 0x30)
                 switch index {
@@ -58,10 +60,11 @@ public struct DateFormat: Sendable, Equatable {
                 }
                 if widths.0 > 4 || widths.1 > 4 || widths.2 > 4 { return nil }
             } else if (b == 0x2D || b == sep) && index < 2 {
-                separators.append(b)
+                if index == 0 { separators.0 = b } else { separators.1 = b }
                 index += 1
             } else if index == 2 && (b == 0x54 || b == 0x20) && widths.2 > 0 {
-                sawEnd = true  // ISO date followed by a time: ignore the time
+                timeStart = i + 1  // ISO date followed by a time: ignore the time
+                break
             } else if b == 0x20 && index == 0 && widths.0 == 0 {
                 continue  // leading space
             } else {
@@ -69,11 +72,12 @@ public struct DateFormat: Sendable, Equatable {
             }
         }
         guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
-        if sawEnd && !DateFormat.isTime(time) { return nil }  // `07-04-2021 rommel` is no date
-        if widths.0 == 4 && separators == [0x2D, 0x2D] && widths.1 <= 2 && widths.2 <= 2 {
+        // `07-04-2021 rommel` is no date
+        if let timeStart, !DateFormat.isTime(UnsafeBufferPointer(rebasing: bytes[timeStart...])) { return nil }
+        if widths.0 == 4 && separators == (0x2D, 0x2D) && widths.1 <= 2 && widths.2 <= 2 {
             return CalendarDate(year: groups.0, month: groups.1, day: groups.2)  // ISO is always accepted
         }
-        guard separators == [sep, sep] else { return nil }
+        guard separators == (sep, sep) else { return nil }
         switch order {
         case .dayMonthYear:
             guard widths.2 == 4, widths.0 <= 2, widths.1 <= 2 else { return nil }
@@ -87,7 +91,7 @@ public struct DateFormat: Sendable, Equatable {
 
 extension DateFormat {
     /// A time of day after a date, which is ignored: `14:53`, `14:53:00.000`, `00:00:00Z`, `10:00:00+01:00`.
-    package static func isTime(_ bytes: [UInt8]) -> Bool {
+    package static func isTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var b = bytes[...]
         while b.last == 0x20 { b.removeLast() }
         guard let first = b.first, first >= 0x30 && first <= 0x39, b.contains(0x3A) else { return false }

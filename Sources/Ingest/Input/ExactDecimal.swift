@@ -36,35 +36,43 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
 
     /// Parses a number in the given style; nil when it is not one (`12,34,5`, `1.23.4`, `abc`).
     public static func parse(_ text: String, style: Style) -> ExactDecimal? {
-        var bytes = Array(text.utf8)[...]
+        var text = text
+        return text.withUTF8 { parse(bytes: $0, style: style) }
+    }
+
+    /// Parses a number from its UTF-8 bytes (the loader's rows, without making a String).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, style: Style) -> ExactDecimal? {
+        var lower = 0
+        var upper = bytes.count
         func trim() {
-            while let f = bytes.first, f == 0x20 || f == 0x09 || f == 0xA0 { bytes.removeFirst() }
-            while let l = bytes.last, l == 0x20 || l == 0x09 { bytes.removeLast() }
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 || bytes[lower] == 0xA0 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
             // NBSP in UTF-8 (C2 A0)
-            while bytes.count >= 2, bytes[bytes.startIndex] == 0xC2, bytes[bytes.startIndex + 1] == 0xA0 { bytes.removeFirst(2) }
+            while upper - lower >= 2, bytes[lower] == 0xC2, bytes[lower + 1] == 0xA0 { lower += 2 }
         }
         trim()
         var negative = false
-        if style.parenthesesNegative, bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") {
+        if style.parenthesesNegative, upper - lower >= 2, bytes[lower] == UInt8(ascii: "("), bytes[upper - 1] == UInt8(ascii: ")") {
             negative = true
-            bytes = bytes.dropFirst().dropLast()
+            lower += 1
+            upper -= 1
             trim()
         }
-        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
-            negative = negative != (f == UInt8(ascii: "-"))
-            bytes.removeFirst()
+        if lower < upper, bytes[lower] == UInt8(ascii: "-") || bytes[lower] == UInt8(ascii: "+") {
+            negative = negative != (bytes[lower] == UInt8(ascii: "-"))
+            lower += 1
             trim()
         }
-        if style.currency, bytes.starts(with: [0xE2, 0x82, 0xAC]) {  // €
-            bytes.removeFirst(3)
+        if style.currency, upper - lower >= 3, bytes[lower] == 0xE2, bytes[lower + 1] == 0x82, bytes[lower + 2] == 0xAC {  // €
+            lower += 3
             trim()
-            if let f = bytes.first, f == UInt8(ascii: "-") {
+            if lower < upper, bytes[lower] == UInt8(ascii: "-") {
                 negative.toggle()
-                bytes.removeFirst()
+                lower += 1
                 trim()
             }
         }
-        guard !bytes.isEmpty else { return nil }
+        guard lower < upper else { return nil }
         var units: Int64 = 0
         var scale = 0
         var digitsInGroup = 0
@@ -72,10 +80,12 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         var sawDecimal = false
         var sawDigit = false
         var exponent = 0
-        for (offset, b) in zip(bytes.indices, bytes) {
+        var offset = lower
+        while offset < upper {
+            let b = bytes[offset]
             if (b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) && sawDigit {
                 // Scientific notation (9.15237961440333e-05, -6.2716917700698496E-2): exact.
-                guard let e = parseExponent(bytes[(offset + 1)...]) else { return nil }
+                guard let e = parseExponent(UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<upper])) else { return nil }
                 exponent = e
                 break
             }
@@ -97,6 +107,7 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
             } else {
                 return nil
             }
+            offset += 1
         }
         guard sawDigit else { return nil }
         if sawThousands && !sawDecimal && digitsInGroup != 3 { return nil }
@@ -115,8 +126,8 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The exponent after `e`: an optional sign and 1–3 digits.
-    private static func parseExponent(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var rest = bytes
+    private static func parseExponent(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var rest = bytes[...]
         var negative = false
         if let f = rest.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
             negative = f == UInt8(ascii: "-")
@@ -208,19 +219,25 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
 
     /// Plain text as PostgreSQL reads it: `-1234.56`.
     public var description: String {
-        // Digits written right to left into a byte buffer: this runs once per amount of a load.
-        var magnitude = units.magnitude
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24 + max(scale, 0))
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the plain text's ASCII bytes (`-1234.56`): this runs once per amount of a load.
+    public func append(to out: inout [UInt8]) {
+        // Digits written right to left, then put in order.
+        let start = out.count
+        var magnitude = units.magnitude
         var written = 0
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
             written += 1
-            if written == scale { bytes.append(UInt8(ascii: ".")) }
+            if written == scale { out.append(UInt8(ascii: ".")) }
         } while magnitude > 0 || written <= scale
-        if units < 0 { bytes.append(UInt8(ascii: "-")) }
-        bytes.reverse()
-        return String(decoding: bytes, as: UTF8.self)
+        if units < 0 { out.append(UInt8(ascii: "-")) }
+        out[start...].reverse()
     }
 }

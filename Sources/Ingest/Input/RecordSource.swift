@@ -31,12 +31,25 @@ package protocol RecordSource {
     /// Input keys seen that the spec does not declare (JSON Lines); they are never stored.
     var undeclared: [String] { get }
     mutating func next() throws -> SourceRecord?
+    /// The next record, or `.written` when `writer` wrote its COPY values from the record's bytes
+    /// (a CSV record that is whole); other sources give every record decoded.
+    mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched?
     /// Things worth telling about the file that are no reject (suspected mojibake).
     var warnings: [String] { get }
 }
 
+/// A record read from a source: decoded, or already written as COPY values.
+package enum Fetched {
+    case record(SourceRecord)
+    case written(line: Int)
+}
+
 extension RecordSource {
     package var warnings: [String] { [] }
+
+    package mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched? {
+        try next().map(Fetched.record)
+    }
 }
 
 /// CSV records decoded from the file's encoding.
@@ -106,33 +119,45 @@ package struct CSVSource: RecordSource {
     }
 
     package mutating func next() throws -> SourceRecord? {
+        var unused: [UInt8] = []
+        guard case .record(let record) = try next(writer: nil, into: &unused) else { return nil }
+        return record
+    }
+
+    package mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched? {
         guard let record = try reader.next() else { return nil }
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
-        var out = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: encoding, valueLabel: nil)
         if let problem = record.problem {
-            out.problem = (name(problem.field - 1), nil, problem.reason)
-            return out
+            return .record(
+                SourceRecord(
+                    line: record.line, fields: [], problem: (name(problem.field - 1), nil, problem.reason), rawBytes: record.raw, rawEncoding: encoding))
         }
         if headerFromFile && record.fields.count != header.count {
-            out.problem = (nil, nil, "expected \(header.count) fields, found \(record.fields.count)")
-            return out
+            return .record(
+                SourceRecord(
+                    line: record.line, fields: [], problem: (nil, nil, "expected \(header.count) fields, found \(record.fields.count)"), rawBytes: record.raw,
+                    rawEncoding: encoding))
         }
-        out.fields.reserveCapacity(record.fields.count)
+        if encoding != .utf8 {
+            for i in record.fields.indices where CSVSource.looksLikeUTF8(record.field(i)) { suspectedUTF8 += 1 }
+        }
+        if let writer, writer.write(record, encoding: encoding, into: &out) { return .written(line: record.line) }
+        var decoded = SourceRecord(line: record.line, fields: [], problem: nil, rawBytes: record.raw, rawEncoding: encoding)
+        decoded.fields.reserveCapacity(record.fields.count)
         for i in record.fields.indices {
             let bytes = record.field(i)
-            if encoding != .utf8, CSVSource.looksLikeUTF8(bytes) { suspectedUTF8 += 1 }
             guard let value = encoding.decode(bytes) else {
-                out.problem = (
+                decoded.problem = (
                     name(i), String(decoding: bytes, as: UTF8.self),
                     "not valid \(encoding.rawValue)"
                         + (guessedEncoding
                             ? " (encoding: auto took the file for \(encoding.rawValue) from its start; if it is Windows-1252, set encoding: windows-1252 in the spec)"
                             : "")
                 )
-                return out
+                return .record(decoded)
             }
-            out.fields.append(value)
+            decoded.fields.append(value)
         }
-        return out
+        return .record(decoded)
     }
 }

@@ -39,6 +39,10 @@ final class ChunkMerger {
         if try ChunkMerger.exchanges(sql, db) {
             let table = try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_rows", connection: db)
             try stager.execute("drop table if exists \(table.staging)")
+            // Made and filled in one transaction, committed by `collect`: COPY FREEZE writes the
+            // rows frozen, so the scans and index builds that follow find them settled instead
+            // of setting every row's hint bits (writing every page once more).
+            try stager.execute("begin")
             try ChunkMerger.createFresh(table.staging, like: sql.target, batch: batchID, stager)
             fresh = table
             tables = []
@@ -79,7 +83,7 @@ final class ChunkMerger {
     func stage(_ bytes: [UInt8], rows: Int) throws {
         try mergeStaged()
         if let fresh {
-            try stager.sendCopyIn(fresh.copyStaging) { try $0.write(bytes) }
+            try stager.sendCopyIn(fresh.copyStaging + " with (freeze)") { try $0.write(bytes) }
             staged = (rows, fresh)
             return
         }
@@ -117,10 +121,15 @@ final class ChunkMerger {
     private func takeOutBrokenRows(_ sql: MergeSQL) throws -> Int {
         guard checkRules, let statement = sql.takeOutBrokenRows else { return 0 }
         let broken: QueryResult
+        // In the fresh table's transaction a failed statement must not take the transaction with it.
+        let guarded = stager.inTransaction
+        if guarded { try stager.execute("savepoint leefbaar_rules") }
         do {
             broken = try stager.execute(statement)
+            if guarded { try stager.execute("release savepoint leefbaar_rules") }
         } catch let error as PostgresError where error.sqlState?.hasPrefix(SQLState.syntaxOrAccessClass) == true {
             // A rule that cannot be evaluated on the staging types: the merge itself enforces it.
+            if guarded { try stager.execute("rollback to savepoint leefbaar_rules") }
             checkRules = false
             return 0
         }
@@ -144,6 +153,7 @@ final class ChunkMerger {
         if let fresh {
             loaded -= try takeOutBrokenRows(fresh)
             try stager.execute("alter table \(fresh.staging) alter column batch_id drop default")
+            try stager.execute("commit")
         }
     }
 
@@ -239,6 +249,8 @@ final class ChunkMerger {
 
     /// Drops the staging tables; call after the load's transaction has ended.
     func dropStaging() {
+        // An exchange's fresh table not yet committed goes with its transaction.
+        if stager.isOpen, stager.inTransaction { _ = try? stager.execute("rollback") }
         for table in tables + [fresh].compactMap({ $0 }) where stager.isOpen { _ = try? stager.execute("drop table if exists \(table.staging)") }
     }
 }
