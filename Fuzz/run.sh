@@ -4,7 +4,7 @@
 # seeded from the test fixtures and Fuzz/corpus/<target>. Any crash, leak, slow input (> 1 s)
 # or memory over 2 GiB fails the run; the input is kept in .build-fuzz/artifacts/<target>/. One that
 # is a real bug moves to Fuzz/corpus/<target>/ (committed, seeding every later run) with a regression test.
-# Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml)
+# Usage: Fuzz/run.sh [RUNS] [TARGET...]   (targets: csv values sheet json jsonl jsonarray yaml bytes)
 # FUZZ_TIMEOUT (default 1) is libFuzzer's per-input wall-clock limit; on a machine busy with other
 # work raise it, and read the "Slowest unit" lines: every input slower than 1 s is reported there
 # (and kept as .build-fuzz/artifacts/<target>/slow-unit-*) to be replayed alone. Never pause a
@@ -20,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 runs="${1:-10000000}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(csv values sheet json jsonl jsonarray yaml)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(csv values sheet json jsonl jsonarray yaml bytes)
 out=".build-fuzz"
 LEEFBAAR_FUZZ=1 swift build --build-path "$out" -c release --product leefbaar-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -g
@@ -35,6 +35,9 @@ for t in "${targets[@]}"; do
     json|jsonarray) find Tests/Fixtures -name '*.json' -size -64k -exec cp {} "$corpus/" \; ; printf '{"a":1,"a":2}' > "$corpus/dup" ;;
     jsonl) printf '%s\n' '{"partner":"Vaart","dossier":{"nummer":"D-1"},"gemeente":"Assen","geopend":"2019-03-01","soort":"overlast"}' \
              '{"partner":"x","dossier":{"nummer":"D-2"},"gemeente":"GM0106","geopend":"2019-13-01","soort":"burenruzie","extra":[1,2]}' > "$corpus/a.jsonl" ;;
+    bytes) # first byte: spec (even: the ledger, odd: Tests/Fixtures/specs/byte-rows.yaml) and encoding
+      printf '\000Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag\r\n01-03-2019;MEM;D1;1;4100;LB01;Assen;P001;basis;projecten;Opschoonactie 12;1.234,56\r\n02-03-2019;mem;D1;-2;4100;;GM0106;wk010601;Plus;;"Caf\351; regel 2";\200 12,50\r\n' > "$corpus/ledger"
+      printf '\001N;D;Day;C;Up;Low;Word;T;M;P;Gone;H;F;G;W\n1;1.005;2019-01-01;ab;abc;ABC;ja;plain;een;AB12;x;secret;ja;GM0106;WK010601\n-10;-5;2019-6-5;E F;aBc dE;n.v.t.;;jan@example.nl;drie;A1;;;nee;gm1690;\n' > "$corpus/mixed" ;;
     yaml) cp SQL/feeds/*.yaml Tests/Fixtures/real/*.yaml "$corpus/" ;;
     sheet) (cd "$out" && rm -rf x && mkdir x && cd x && unzip -q -o "$root/Tests/Fixtures/real/leefbaarometer-2.0.xlsx" && cp xl/worksheets/*.xml xl/sharedStrings.xml xl/styles.xml "../corpus-$t/") ;;
     *) echo "unknown target $t" >&2; exit 2 ;;

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The libFuzzer entry point. One binary holds every target; LEEFBAAR_FUZZ_TARGET picks one
-/// (Fuzz/run.sh sets it): csv, values, sheet, json, jsonl, jsonarray, yaml.
+/// (Fuzz/run.sh sets it): csv, values, sheet, json, jsonl, jsonarray, yaml, bytes.
 nonisolated(unsafe) let selected: (UnsafePointer<UInt8>, Int) -> CInt = {
     switch ProcessInfo.processInfo.environment["LEEFBAAR_FUZZ_TARGET"] ?? "" {
     case "csv": fuzzCSV
@@ -11,7 +11,8 @@ nonisolated(unsafe) let selected: (UnsafePointer<UInt8>, Int) -> CInt = {
     case "jsonl": fuzzJSONLines
     case "jsonarray": fuzzJSONArray
     case "yaml": fuzzSpec
-    case let other: fatalError("LEEFBAAR_FUZZ_TARGET=\(other): not a target (csv values sheet json jsonl jsonarray yaml)")
+    case "bytes": fuzzBytes
+    case let other: fatalError("LEEFBAAR_FUZZ_TARGET=\(other): not a target (csv values sheet json jsonl jsonarray yaml bytes)")
     }
 }()
 

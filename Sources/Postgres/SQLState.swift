@@ -8,6 +8,8 @@ public enum SQLState {
     public static let foreignKeyViolation = "23503"
     /// 23514: a CHECK constraint failed.
     public static let checkViolation = "23514"
+    /// 23502: a NOT NULL constraint failed.
+    public static let notNullViolation = "23502"
     /// 0A000: not supported (a data-modifying WITH below the top level).
     public static let featureNotSupported = "0A000"
     /// 25006: a write in a read-only transaction.

@@ -95,14 +95,7 @@ import Samples
         .split(separator: ";").map(String.init)
 
     static func limits() -> [String: ColumnLimit] {
-        var amount = ColumnLimit(typeName: "numeric(12,2)")
-        amount.precision = 12
-        amount.scale = 2
-        var line = ColumnLimit(typeName: "integer")
-        line.intRange = Int64(Int32.min)...Int64(Int32.max)
-        var journal = ColumnLimit(typeName: "character varying(8)")
-        journal.maxLength = 8
-        return ["amount": amount, "line_no": line, "journal": journal]
+        ["amount": .numeric(12, 2), "line_no": .integer, "journal": .varchar(8)]
     }
 
     @Test(arguments: [(String.Encoding.utf8, UInt64(1)), (.windowsCP1252, 2), (.utf8, 3), (.windowsCP1252, 4)])
@@ -125,39 +118,6 @@ import Samples
         #expect(fast.counts == slow.counts && fast.warnings == slow.warnings && fast.scrubbed == slow.scrubbed)
     }
 
-    /// Every rule the byte path knows, and the ones it leaves to the converter.
-    static let mixedSpec = """
-        feed: mixed
-        target: core.mixed
-        only_werkgebied: true
-        input:
-          format: csv
-          delimiter: ";"
-          encoding: utf-8
-          decimal: dot
-          thousands: none
-          date_format: yyyy-mm-dd
-          null: ["NULL", "-"]
-        columns:
-          - {name: n, source: N, type: int, min: "-10", max: "1000"}
-          - {name: d, source: D, type: decimal, scale: 2, round: half-up, min: "-5", max: "99999"}
-          - {name: day, source: Day, type: date, min: "2019-01-01", max: "2019-12-31"}
-          - {name: c, source: C, type: code, allowed: [AB, CD, "E F"]}
-          - {name: up, source: Up, transform: uppercase}
-          - {name: low, source: Low, transform: lowercase, null: ["n.v.t."]}
-          - {name: word, source: Word, default: leeg, allowed: [Ja, nee]}
-          - {name: t, source: T, trim: false, scrub: true}
-          - {name: mapped, source: M, map: {een: "1", twee: "2"}, unmapped: keep}
-          - {name: pat, source: P, pattern: "[A-Z]{2}[0-9]+"}
-          - {name: gone, source: Gone, personal: drop, required: true}
-          - {name: hashed, source: H, personal: hash}
-          - {name: fixed, transform: constant, default: vast}
-          - {name: missing, source: NotInTheFile}
-          - {name: flag, source: F, type: bool}
-          - {name: gemeente_code, source: G, type: code}
-          - {name: wijk, source: W, type: code}
-        """
-
     static let mixedValues: [[String]] = [
         ["1", "-10", "+5", "-11", "1000", "1001", "05", "", "NULL", "-", "x", "1.5", "1e2", " 7"],
         ["1.005", "-5", "12", "1.004", "-5.01", "99999", "99999.001", "", "abc", "1e-2", "0.125", "-0", "1,5"],
@@ -178,15 +138,13 @@ import Samples
 
     @Test(arguments: [UInt64(11), 12, 13])
     func everyRuleReadsTheSameThroughBytesAsThroughTheConverter(seed: UInt64) throws {
-        let spec = try FeedSpec.parse(Self.mixedSpec, path: "mixed.yaml", sql: nil)
+        let spec = try FeedSpec.load(path: packageRoot().appendingPathComponent("Tests/Fixtures/specs/byte-rows.yaml").path, sql: nil)
         let header = ["N", "D", "Day", "C", "Up", "Low", "Word", "T", "M", "P", "Gone", "H", "F", "G", "W"]
         let values = Self.mixedValues
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = try Self.file(header: header, values: values, rows: 4000, seed: seed, encoding: .utf8, in: dir)
-        var short = ColumnLimit(typeName: "character varying(5)")
-        short.maxLength = 5
-        let limits = ["up": short, "c": short]
+        let limits: [String: ColumnLimit] = ["up": .varchar(5), "c": .varchar(5)]
         let (fast, fromBytes) = try Self.read(spec, file, limits: limits, byteRows: true)
         let (slow, _) = try Self.read(spec, file, limits: limits, byteRows: false)
         #expect(fromBytes > 200 && fromBytes < fast.counts[1], "rows written from bytes: \(fromBytes) of \(fast.counts[1])")

@@ -116,4 +116,36 @@ import Testing
             }
         }
     }
+
+    /// A row the converter lets through but a CHECK of core.spending refuses (a spec without
+    /// `allowed` for inzet_level) is a reject naming line, column and rule, in a one-year file and
+    /// in a file of two years; the other rows are exchanged and the summary follows them.
+    @Test(arguments: [false, true])
+    func aRowThatBreaksARuleOfTheTableIsARejectAndTheRestIsExchanged(twoYears: Bool) throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = try ledgerSpec(replacing: [("    allowed: [basis, plus, plusplus]\n", ""), ("max_rejects: 0", "max_rejects: 5")])
+                let text = BatchTests.ledger([
+                    ("01-03-2019", "A", 1, "Assen", "5,00"), ("02-03-\(twoYears ? 2018 : 2019)", "A", 2, "Assen", "6,00"),
+                    ("03-03-2019", "A", 3, "Meppel", "7,00"),
+                ]).replacingOccurrences(of: "Meppel;;basis", with: "Meppel;;extra")
+                let file = try writeFixture(dir, "grootboek.csv", text)
+                // Over max_rejects (0, as the shipped ledger has it): nothing is exchanged.
+                let strict = try load(db, specText: try ledgerSpec(replacing: [("    allowed: [basis, plus, plusplus]\n", "")]), file: file)
+                #expect(strict.status == .failed && strict.message?.contains("exceed --max-rejects 0") == true, "\(strict.message ?? "")")
+                #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 2)
+                let stored = try db.execute(
+                    "select line || ':' || coalesce(column_name, '-') || ':' || reason from etl.reject where batch_id = $1", [result.batchID]
+                )
+                .map { try $0.decode(0, as: String.self) }
+                #expect(stored.count == 1 && stored.first?.hasPrefix("4:inzet_level:violates the table's rule") == true, "\(stored)")
+                #expect(try Self.layout(db) == (twoYears ? "2018:core.spending_2018:1,2019:core.spending_2019:1" : "2019:core.spending_2019:2"))
+                #expect(try ReplaceScopeTests.summaryMatches(db))
+                #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+            }
+        }
+    }
 }

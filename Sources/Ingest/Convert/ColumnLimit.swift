@@ -13,3 +13,27 @@ package struct ColumnLimit: Sendable, Equatable {
 
     package init(typeName: String) { self.typeName = typeName }
 }
+
+extension ColumnLimit {
+    /// `numeric(p,s)` as the catalog describes it.
+    package static func numeric(_ precision: Int, _ scale: Int) -> ColumnLimit {
+        var limit = ColumnLimit(typeName: "numeric(\(precision),\(scale))")
+        limit.precision = precision
+        limit.scale = scale
+        return limit
+    }
+
+    /// `integer` (int4) as the catalog describes it.
+    package static var integer: ColumnLimit {
+        var limit = ColumnLimit(typeName: "integer")
+        limit.intRange = Int64(Int32.min)...Int64(Int32.max)
+        return limit
+    }
+
+    /// `varchar(n)` as the catalog describes it.
+    package static func varchar(_ length: Int) -> ColumnLimit {
+        var limit = ColumnLimit(typeName: "character varying(\(length))")
+        limit.maxLength = length
+        return limit
+    }
+}

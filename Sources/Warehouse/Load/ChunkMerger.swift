@@ -148,10 +148,9 @@ final class ChunkMerger {
     func collect() throws {
         try mergeStaged()
         try collectMerge()
-        // An exchange's rows break a rule or not all at once: one pass over the fresh table, which
-        // then takes the target's defaults only.
+        // An exchange's fresh table then takes the target's defaults only. Its rows are checked
+        // against the target's rules by the exchange itself (`finish`).
         if let fresh {
-            loaded -= try takeOutBrokenRows(fresh)
             try stager.execute("alter table \(fresh.staging) alter column batch_id drop default")
             try stager.execute("commit")
         }
@@ -176,11 +175,40 @@ final class ChunkMerger {
     /// Exchange mode: puts the merged rows in place of the target's partitions, year by year (a
     /// file of one year exchanges the fresh table itself). A key twice in a year, or a key another
     /// feed's row holds in that year, is reported with its lines.
+    /// The exchange adds the target's NOT NULLs and CHECKs to the rows in one scan; only when one
+    /// fails are the rows that break a rule taken out as rejects (one more scan) and the years
+    /// exchanged again without them, so a clean file is scanned once for its rules, not twice.
     func finish() throws {
         guard let sql = fresh else { return }
-        let years = try db.execute("select year, count(*) from \(sql.staging) where year is not null group by 1 order by 1").map {
-            (try $0.decode(0, as: Int.self), try $0.decode(1, as: Int64.self))
+        var years = try yearCounts(sql)
+        if years.contains(where: { $0.year == nil }) {
+            // A row without a year would be exchanged nowhere: the rules (booking_date's NOT NULL) take it out first.
+            loaded -= try takeOutBrokenRows(sql)
+            years = try yearCounts(sql)
         }
+        try db.execute("savepoint leefbaar_years")
+        do {
+            try exchange(sql, years)
+            try db.execute("release savepoint leefbaar_years")
+        } catch let error as PostgresError where error.sqlState == SQLState.checkViolation || error.sqlState == SQLState.notNullViolation {
+            try db.execute("rollback to savepoint leefbaar_years")
+            let broken = try takeOutBrokenRows(sql)
+            guard broken > 0 else { throw error }
+            loaded -= broken
+            try exchange(sql, try yearCounts(sql))
+        }
+    }
+
+    /// The fresh table's rows per year (a nil year last).
+    private func yearCounts(_ sql: MergeSQL) throws -> [(year: Int?, rows: Int64)] {
+        try db.execute("select year, count(*) from \(sql.staging) group by 1 order by 1").map {
+            (try $0.decode(0, as: Int?.self), try $0.decode(1, as: Int64.self))
+        }
+    }
+
+    /// Exchanges each year's rows for the year's partition.
+    private func exchange(_ sql: MergeSQL, _ counts: [(year: Int?, rows: Int64)]) throws {
+        let years = counts.compactMap { c in c.year.map { ($0, c.rows) } }
         for (year, rows) in years {
             var table = sql.staging
             if years.count > 1 {

@@ -83,11 +83,11 @@ struct LoadSession {
                 try merger.stage(bytes, rows: rows)
             }
             try merger.collect()
+            try merger.finish()
             if !merger.ruleRejects.isEmpty {
                 allRejects = (allRejects + merger.ruleRejects).sorted { $0.line < $1.line }
                 if limit.exceeded(rejected: allRejects.count, read: rowsRead) { throw stream.overThreshold() }
             }
-            try merger.finish()
         } catch {
             merger.abandon()
             throw error
