@@ -23,13 +23,14 @@ final class ChunkMerger {
     private var pending: (rows: Int, sql: MergeSQL)?
     /// The chunk whose COPY was sent to the stager and not yet received.
     private var staged: (rows: Int, sql: MergeSQL)?
-    /// Exchange mode: the one table every chunk is COPYed into (committed scaffolding like the
-    /// staging tables, in the target's shape without indexes, CHECKs or NOT NULLs), put in place
-    /// of the target's year partitions by `finish`. Nothing is merged row by row.
+    /// Exchange mode: the one table every chunk is COPYed into (scaffolding like the staging
+    /// tables, in the target's shape without indexes, CHECKs or NOT NULLs; made and filled in one
+    /// transaction of the second connection, committed by `collect`), put in place of the
+    /// target's year partitions by `finish`. Nothing is merged row by row.
     private let fresh: MergeSQL?
 
-    /// Creates the two staging tables, or the fresh table of an exchange (committed, on the
-    /// second connection).
+    /// Creates the two staging tables (committed), or the fresh table of an exchange (in a
+    /// transaction `collect` commits), on the second connection.
     init(db: Connection, sql: MergeSQL, batchID: Int64, file: String) throws {
         self.db = db
         self.batchID = batchID
