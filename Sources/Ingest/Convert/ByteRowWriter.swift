@@ -162,10 +162,23 @@ package final class ByteRowWriter {
     /// A field decoded and converted by the converter; false when it cannot be decoded, fails,
     /// or is a gemeente the converter would skip or refuse.
     private func value(_ bytes: UnsafeBufferPointer<UInt8>, _ encoding: TextEncoding, _ i: Int, into out: inout [UInt8]) -> Bool {
+        let gemeente = i == converter.gemeenteIndex
+        if gemeente, let known = gemeenteSpellings.first(where: { $0.spelling.count == bytes.count && $0.spelling.elementsEqual(bytes) }) {
+            out.append(contentsOf: known.value)
+            return true
+        }
         guard let text = encoding.decode(bytes) else { return false }
         if converter.columnPlans[i].spec.scrub, ByteRowWriter.mayHoldPersonalData(bytes) { return false }
-        return value(text, i, into: &out)
+        let start = out.count
+        guard value(text, i, into: &out) else { return false }
+        if gemeente, gemeenteSpellings.count < 32 { gemeenteSpellings.append((Array(bytes), Array(out[start...]))) }
+        return true
     }
+
+    /// The gemeente column's spellings met so far (the field's bytes) and their COPY text: a file
+    /// names a few gemeenten a million times, and the converter's lookup gives each the same value
+    /// every time (up to 32 spellings are kept).
+    private var gemeenteSpellings: [(spelling: [UInt8], value: [UInt8])] = []
 
     private func value(_ raw: String?, _ i: Int, into out: inout [UInt8]) -> Bool {
         guard case .success(let value) = converter.convertValue(raw, column: converter.columnPlans[i], index: i, alreadyNumeric: false) else {
