@@ -24,7 +24,7 @@ import TestSupport
     /// the load is doing, as the server shows it, not by a clock: tests run side by side and a
     /// load's speed varies with what else runs.
     func awaitPhase(_ load: RunningTool, _ phase: () throws -> Bool) throws -> Bool {
-        while load.process.isRunning {
+        while load.isRunning {
             if try phase() { return true }
             usleep(2_000)
         }
@@ -76,7 +76,7 @@ import TestSupport
             let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", corrected.path], environment: env)
             var seen = Set<String>()
             var looks = 0
-            while load.process.isRunning && looks < 100_000 {
+            while load.isRunning && looks < 100_000 {
                 looks += 1
                 seen.insert("lines " + (try totals(db)))
                 seen.insert("summary " + (try db.scalar("select sum(lines) || '/' || sum(amount) from rpt.spending_summary", as: String.self) ?? ""))

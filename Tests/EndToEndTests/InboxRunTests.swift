@@ -91,7 +91,7 @@ import TestSupport
             #expect(try lock.tryAdvisoryLock(0x4C42_5255_4E4E_4552))
             let waiting = try RunningTool("leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--wait", "30"], environment: env)
             Thread.sleep(forTimeInterval: 1)
-            #expect(waiting.process.isRunning)
+            #expect(waiting.isRunning)
             try lock.advisoryUnlock(0x4C42_5255_4E4E_4552)
             #expect(waiting.wait().status == 0)
         }
