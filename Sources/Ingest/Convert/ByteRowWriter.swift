@@ -43,9 +43,10 @@ package final class ByteRowWriter {
     }
 
     let converter: RowConverter
-    /// Every spec column in order, and whether its value is part of the line (a dropped
-    /// personal column is converted, as it can still be a reject, but not written).
+    /// Every spec column in order.
     let columns: [Column]
+    /// Whether a column's value is part of the line (a dropped personal column is converted, as
+    /// it can still be a reject, but not written).
     let written: [Bool]
     /// Code columns whose wijk or buurt codes the converter checks against the row's gemeente.
     let areaCodes: [Bool]

@@ -122,15 +122,10 @@ final class ChunkMerger {
     private func takeOutBrokenRows(_ sql: MergeSQL) throws -> Int {
         guard checkRules, let statement = sql.takeOutBrokenRows else { return 0 }
         let broken: QueryResult
-        // In the fresh table's transaction a failed statement must not take the transaction with it.
-        let guarded = stager.inTransaction
-        if guarded { try stager.execute("savepoint leefbaar_rules") }
         do {
             broken = try stager.execute(statement)
-            if guarded { try stager.execute("release savepoint leefbaar_rules") }
         } catch let error as PostgresError where error.sqlState?.hasPrefix(SQLState.syntaxOrAccessClass) == true {
             // A rule that cannot be evaluated on the staging types: the merge itself enforces it.
-            if guarded { try stager.execute("rollback to savepoint leefbaar_rules") }
             checkRules = false
             return 0
         }
