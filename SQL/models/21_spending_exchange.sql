@@ -1,6 +1,37 @@
 -- Current definition, re-applied by `leefbaar-etl migrate` whenever this file changes (etl.schema_model).
 set local role leefbaar_owner;
 
+-- The CREATE INDEX statements `fresh` still lacks to be a partition of core.spending: the primary key
+-- every partition has (as the default partition has it, as a unique index), first, then each index of
+-- the parent, each taken from the catalog. The loader runs them before the exchange, two at a time
+-- on its two connections (the fresh table is committed, so both can build on it at once); the
+-- exchange builds whatever is still missing.
+create or replace function core.spending_exchange_indexes(fresh regclass) returns setof text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    with wanted as (
+        select 0::bigint as n, true as is_unique, substring(pg_get_indexdef(c.conindid) from ' USING .*$') as body
+        from pg_constraint as c where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p'
+        union all
+        select
+            row_number() over (order by i.indexrelid),
+            i.indisunique,
+            substring(pg_get_indexdef(i.indexrelid) from ' USING .*$')
+        from pg_index as i where i.indrelid = 'core.spending'::regclass
+    )
+
+    select format('create %sindex on %s%s', case when w.is_unique then 'unique ' else '' end, fresh, w.body)
+    from wanted as w
+    where w.body is not null and not exists (
+        select from pg_index as j
+        where
+            j.indrelid = fresh and j.indisunique = w.is_unique
+            and substring(pg_get_indexdef(j.indexrelid) from ' USING .*$') = w.body
+    )
+    order by w.n
+$$;
+comment on function core.spending_exchange_indexes(regclass) is 'The CREATE INDEX statements a fresh table still lacks to be a partition of core.spending (primary key first), for the loader to run before core.spending_exchange.';
+revoke execute on function core.spending_exchange_indexes(regclass) from public;
+
 -- A replace load of a partitioned target calls <target>_exchange(fresh, year, feed, batch, rows) once per
 -- year of its file, inside the load's transaction, with `fresh` holding the batch's rows of that
 -- year (`rows` of them, no indexes). The function keeps the rows of other feeds, tallies what earlier batches of
@@ -21,6 +52,7 @@ declare
     rec record;
     kept bigint := 0;
     pkey text;
+    fresh_name constant text := (select relname from pg_class where oid = fresh);
 begin
     if old is not null then
         if not exists (select 1 from pg_inherits where inhrelid = old and inhparent = 'core.spending'::regclass) then
@@ -47,7 +79,14 @@ begin
                 using earlier;
         end loop;
     end if;
-    -- Statistics first: without them the planner takes every tenth row for a group of its own and,
+    -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
+    -- work_mem 64MB, so the summary's groups are hashed in memory too): those the loader has not
+    -- built already (core.spending_exchange_indexes). Before the statistics: ANALYZE would wait for
+    -- an index the loader's other connection is still building.
+    for rec in select core.spending_exchange_indexes(fresh) as statement loop
+        execute rec.statement;
+    end loop;
+    -- Statistics next: without them the planner takes every tenth row for a group of its own and,
     -- at millions of rows, sorts the year to make the summary's few thousand groups instead of
     -- hashing them (10M lines: 36 s for the summary). The partition keeps them once attached.
     execute format('analyze %s', fresh);
@@ -57,35 +96,41 @@ begin
     execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
     -- The parent's NOT NULLs, CHECKs and foreign keys (the loader's fresh table has none, so a row
     -- that breaks one became a reject) and the year's range: the NOT NULLs and CHECKs verified in
-    -- one scan, each foreign key in one anti-join; ATTACH reuses these constraints.
-    execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L)', fresh,
+    -- one scan, each foreign key in one anti-join; ATTACH reuses these constraints. The fresh
+    -- table is made without autovacuum (it would take a lock the index builds wait for); the
+    -- partition has it.
+    execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L), reset (autovacuum_enabled)', fresh,
                    (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
                     from pg_attribute a where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull)
                    || coalesce((select ', ' || string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
                                 from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')), ''),
                    name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
-    -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
-    -- work_mem 64MB, so the summary's groups are hashed in memory too), taken from the catalog: the
-    -- primary key every partition has (as the default partition has it) and each index of the parent.
-    -- ATTACH then finds them all and builds nothing; the range constraint above spares its scan.
-    pkey := (select pg_get_constraintdef(c.oid) from pg_constraint c where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p');
+    -- The primary key from its unique index (the columns are NOT NULL by now: no scan). ATTACH
+    -- then finds every index and builds nothing; the range constraint above spares its scan.
+    pkey := (select c.relname from pg_index j join pg_class c on c.oid = j.indexrelid
+             where j.indrelid = fresh and j.indisunique
+               and substring(pg_get_indexdef(j.indexrelid) from ' USING .*$')
+                   = (select substring(pg_get_indexdef(c.conindid) from ' USING .*$') from pg_constraint c
+                      where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p')
+             limit 1);
     if pkey is null then
         raise exception 'core.spending_default has no primary key to give %', fresh;
     end if;
-    execute format('alter table %s add constraint %I %s', fresh, name || '_pkey', pkey);
-    for rec in select i.indisunique as is_unique, substring(pg_get_indexdef(i.indexrelid) from ' USING .*$') as body
-               from pg_index i where i.indrelid = 'core.spending'::regclass order by i.indexrelid loop
-        execute format('create %sindex on %s%s', case when rec.is_unique then 'unique ' else '' end, fresh, rec.body);
-    end loop;
+    execute format('alter table %s add constraint %I primary key using index %I', fresh, name || '_pkey', pkey);
     delete from core.spending_default where year = y;
     if old is not null then
         execute format('drop table %s', old);
     end if;
     execute format('alter table %s set schema core', fresh);
-    execute format('alter table core.%I rename to %I', (select relname from pg_class where oid = fresh), name);
+    -- The indexes are named after the fresh table; they take the partition's name, as ATTACH would give.
+    for rec in select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid
+               where i.indrelid = fresh and not i.indisprimary and starts_with(c.relname, fresh_name || '_') loop
+        execute format('alter index core.%I rename to %I', rec.relname, name || substr(rec.relname, length(fresh_name) + 1));
+    end loop;
+    execute format('alter table core.%I rename to %I', fresh_name, name);
     execute format('alter table core.spending attach partition core.%I for values from (%L) to (%L)', name, make_date(y, 1, 1), make_date(y + 1, 1, 1));
     perform core.spending_secure_partition(('core.' || name)::regclass, 'the rows booked in ' || y);
 end
 $$;
-comment on function core.spending_exchange(regclass, integer, text, bigint, bigint) is 'Puts a load''s rows of one booking year (brought: how many) in place of that year''s partition of core.spending: keeps other feeds'' rows, tallies what the feed''s earlier batches lose, replaces the year in rpt.spending_summary, builds the indexes once.';
+comment on function core.spending_exchange(regclass, integer, text, bigint, bigint) is 'Puts a load''s rows of one booking year (brought: how many) in place of that year''s partition of core.spending: keeps other feeds'' rows, tallies what the feed''s earlier batches lose, replaces the year in rpt.spending_summary, builds the indexes the loader has not built.';
 revoke execute on function core.spending_exchange(regclass, integer, text, bigint, bigint) from public;

@@ -186,6 +186,11 @@ public final class CancelToken: @unchecked Sendable {
         errorBuffer.deallocate()
     }
 
+    /// Asks the server to cancel the statement the connection is running. Returns false when the
+    /// request could not be sent.
+    @discardableResult
+    public func cancel() -> Bool { forSignalHandler.cancel() }
+
     /// What a signal handler needs to send the cancel request (`PQcancel` is safe there; the
     /// handler may allocate nothing): valid while this token lives; for one signal handler only.
     public var forSignalHandler: SignalSafeCancel { SignalSafeCancel(handle: handle, errorBuffer: errorBuffer) }

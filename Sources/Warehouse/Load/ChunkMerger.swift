@@ -72,7 +72,9 @@ final class ChunkMerger {
     /// rows that break a rule become rejects before the exchange adds the target's constraints),
     /// its `batch_id` the batch's.
     private static func createFresh(_ table: String, like target: String, batch: Int64, _ connection: Connection) throws {
-        try connection.execute("create table \(table) (like \(target) including defaults including generated)")
+        // Without autovacuum: it would take a lock the exchange's index builds then wait for (the
+        // exchange gives the partition its autovacuum back).
+        try connection.execute("create table \(table) (like \(target) including defaults including generated) with (autovacuum_enabled = false)")
         let notNull = try connection.execute(
             "select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attnotnull", [table]
         ).map { "alter column \(try connection.escapeIdentifier(try $0.decode(0, as: String.self))) drop not null" }
@@ -216,6 +218,8 @@ final class ChunkMerger {
             }
             try db.execute("savepoint leefbaar_exchange")
             do {
+                // A table made in the load's transaction is not visible to the second connection.
+                if years.count == 1 { try buildIndexes(sql, table) }
                 try db.execute("select \(sql.target)_exchange($1::regclass, $2, $3, $4, $5)", [table, year, sql.spec.name, batchID, rows])
                 try db.execute("release savepoint leefbaar_exchange")
             } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
@@ -226,6 +230,31 @@ final class ChunkMerger {
                     held: sql.keysHeld(in: table, where: "t.year = \(year) and b.feed <> $1"), parameter: sql.spec.name)
             }
         }
+    }
+
+    /// Builds the fresh table's indexes before its exchange, two at once: the first the target's
+    /// `<target>_exchange_indexes(regclass)` names (the primary key, the costliest) on the second
+    /// connection, the others meanwhile on the load's. Each sorts its own index (with the parallel
+    /// workers PostgreSQL gives it), so both cores work where one build after another left one
+    /// idle through each build's single-process steps. Both take SHARE locks, which do not conflict.
+    /// The exchange builds whatever is still missing (all of it when the target has no such function).
+    private func buildIndexes(_ sql: MergeSQL, _ table: String) throws {
+        guard try db.scalar("select to_regprocedure($1 || '_exchange_indexes(regclass)') is not null", [sql.target], as: Bool.self) == true
+        else { return }
+        let statements = try db.execute("select * from \(sql.target)_exchange_indexes($1::regclass)", [table]).map {
+            try $0.decode(0, as: String.self)
+        }
+        guard let first = statements.first else { return }
+        try stager.send(first)
+        do {
+            for statement in statements.dropFirst() { try db.execute(statement) }
+        } catch {
+            // Stop the other build rather than wait for it: the load is failing.
+            stager.cancelToken()?.cancel()
+            stager.discardResults()
+            throw error
+        }
+        try stager.receive()
     }
 
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
