@@ -3,11 +3,16 @@
 # one run, a generated Dutch ledger (';', dd-mm-yyyy, 1.234,56, quoted text, Windows-1252) and the
 # same rows pre-cleaned (ISO dates, dot decimals) for psql:
 #   A2  psql \copy of the clean rows into a typed table of core.spending's columns, no indexes
-#   A6  the same, then core.spending's primary key and two indexes built
+#   A6  psql \copy into a table of core.spending's shape (its generated year column computed),
+#       then core.spending's primary key and two indexes built: the same table, no RLS
+#   A6- the same with year a plain column left empty (what earlier runs called A6)
 #   pgloader of the Dutch file (when pgloader is installed; BENCH_PGLOADER=0 skips it)
 #   leefbaar-etl into an empty warehouse; replacing the year that holds the same rows; a
 #   1,000-line ledger of another year into the warehouse holding them; a no-op rerun
-# with each client's peak RSS. Prints a table and writes it to docs/benchmarks.md (date, machine).
+# with each client's peak RSS. A6, A6- and the load into an empty warehouse run BENCH_REPEAT times
+# (default 3), one after the other in turn, and each is given as its median: this machine's speed
+# moves by a third within minutes, and one run each compared two different machines.
+# Prints a table and writes it to docs/benchmarks.md (date, machine).
 # Usage: Benchmarks/load-bench.sh [ROWS ...]   (default: 1000000 5000000 10000000)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,24 +40,52 @@ measure() {
   /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/cmd.out" 2>&1 || { cat "$work/cmd.out" >&2; return 1; }
   awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }' "$work/time.txt"
 }
-sql() { psql -X -q -v ON_ERROR_STOP=1 "$burl" "$@"; }
+sql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$burl" "$@"; }
 columns="gemeente_code, journal, document, line_no, booking_date, account, cost_centre, project_code, inzet_level, category, description, amount, batch_id, source_line"
 
-table="| rows | A2 \\\\copy, no index | A6 \\\\copy + PK + 2 indexes | pgloader | leefbaar, empty warehouse | ÷ A6 | replace the same year | 1,000 lines into it | no-op rerun |
-|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-for rows in "${rows_list[@]}"; do
-  psql -X -q "$admin" -c "drop database if exists bench" -c "create database bench"
+table="| rows | A2 \\\\copy, no index | A6 \\\\copy + PK + 2 indexes | A6-, year left empty | pgloader | leefbaar, empty warehouse | ÷ A6 | ÷ A6- | replace the same year | 1,000 lines into it | no-op rerun |
+|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+repeat="${BENCH_REPEAT:-3}"
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# A6 into a table made by $1 (a "like" clause): seconds of the \copy plus the index builds.
+a6_once() {
+  sql -c "drop table if exists public.a6" -c "create table public.a6 ($1)" -c checkpoint
+  local c i
+  read -r c _ < <(measure psql -X -q "$burl" -c "\\copy public.a6 ($columns) from '$work/ledger-clean.tsv'")
+  read -r i _ < <(measure psql -X -q "$burl" -c "alter table public.a6 add primary key (gemeente_code, journal, document, line_no)" \
+    -c "create index on public.a6 (year, gemeente_code, inzet_level)" -c "create index on public.a6 (project_code) where project_code is not null")
+  sql -c "drop table public.a6"
+  echo "$c + $i" | bc -l
+}
+fresh_warehouse() {
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q "$admin" -c "drop database if exists bench" -c "create database bench"
   DATABASE_URL="$burl" "$etl" migrate >/dev/null
+  sql -c checkpoint
+}
+for rows in "${rows_list[@]}"; do
+  fresh_warehouse
   python3 Benchmarks/gen_ledger.py "$rows" "$work/ledger.csv" "$work/ledger-clean.tsv"
   python3 Benchmarks/gen_ledger.py 1000 "$work/small.csv" "$work/small-clean.tsv" 2020
 
-  sql -c "create table public.a2 (like core.spending)" -c "create table public.a6 (like core.spending)"
+  sql -c "create table public.a2 (like core.spending)"
   read -r a2 _ < <(measure psql -X -q "$burl" -c "\\copy public.a2 ($columns) from '$work/ledger-clean.tsv'")
-  read -r a6copy _ < <(measure psql -X -q "$burl" -c "\\copy public.a6 ($columns) from '$work/ledger-clean.tsv'")
-  read -r a6idx _ < <(measure psql -X -q "$burl" -c "alter table public.a6 add primary key (gemeente_code, journal, document, line_no)" \
-    -c "create index on public.a6 (year, gemeente_code, inzet_level)" -c "create index on public.a6 (project_code) where project_code is not null")
-  a6=$(echo "$a6copy + $a6idx" | bc -l)
-  sql -c "drop table public.a2, public.a6"
+  sql -c "drop table public.a2"
+
+  a6s=() a6ms=() loads=() load_rss=0
+  for ((r = 0; r < repeat; r++)); do
+    a6s+=("$(a6_once "like core.spending including generated")")
+    a6ms+=("$(a6_once "like core.spending")")
+    [ "$r" -gt 0 ] && fresh_warehouse
+    read -r l rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/ledger.csv")
+    loads+=("$l")
+    load_rss=$(echo "if ($rss > $load_rss) $rss else $load_rss" | bc -l)
+    loaded=$(sql -tA -c "select count(*) from core.spending")
+    [ "$loaded" = "$rows" ] || { echo "loaded $loaded of $rows rows" >&2; exit 1; }
+    printf '  %s rows, run %d: A6 %.2f s, A6- %.2f s, leefbaar %.2f s\n' "$rows" "$((r + 1))" "${a6s[-1]}" "${a6ms[-1]}" "$l" >&2
+  done
+  a6=$(median "${a6s[@]}")
+  a6m=$(median "${a6ms[@]}")
+  load=$(median "${loads[@]}")
 
   pgl="—"
   if [ -n "$pgloader_bin" ]; then
@@ -76,9 +109,6 @@ LOAD
     sql -c "drop table public.pgl"
   fi
 
-  read -r load load_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/ledger.csv")
-  loaded=$(sql -tA -c "select count(*) from core.spending")
-  [ "$loaded" = "$rows" ] || { echo "loaded $loaded of $rows rows" >&2; exit 1; }
   # The same rows in a file with other bytes (a trailing blank line): the year is replaced.
   cp "$work/ledger.csv" "$work/ledger-again.csv"; printf '\r\n' >> "$work/ledger-again.csv"
   read -r replace replace_rss < <(measure env DATABASE_URL="$burl" "$etl" load -q --feed ledger "$work/ledger-again.csv")
@@ -87,10 +117,11 @@ LOAD
   total=$(sql -tA -c "select count(*) from core.spending")
   [ "$total" = "$((rows + 1000))" ] || { echo "warehouse holds $total rows, expected $((rows + 1000))" >&2; exit 1; }
   ratio=$(echo "$a6 / $load" | bc -l)
+  ratio_m=$(echo "$a6m / $load" | bc -l)
   rate() { printf '%.0fk/s' "$(echo "$rows / $1 / 1000" | bc -l)"; }
-  line=$(printf '| %s | %.2f s (%s) | %.2f s (%s) | %s | %.2f s (%s), %.0f MiB | %.2f | %.2f s, %.0f MiB | %.2f s, %.0f MiB | %.2f s, %.0f MiB |' \
-    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$a2" "$(rate "$a2")" "$a6" "$(rate "$a6")" "$pgl" "$load" "$(rate "$load")" "$load_rss" \
-    "$ratio" "$replace" "$replace_rss" "$small" "$small_rss" "$noop" "$noop_rss")
+  line=$(printf '| %s | %.2f s (%s) | %.2f s (%s) | %.2f s (%s) | %s | %.2f s (%s), %.0f MiB | %.2f | %.2f | %.2f s, %.0f MiB | %.2f s, %.0f MiB | %.2f s, %.0f MiB |' \
+    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$a2" "$(rate "$a2")" "$a6" "$(rate "$a6")" "$a6m" "$(rate "$a6m")" "$pgl" "$load" "$(rate "$load")" "$load_rss" \
+    "$ratio" "$ratio_m" "$replace" "$replace_rss" "$small" "$small_rss" "$noop" "$noop_rss")
   echo "$line"
   table="$table
 $line"
@@ -103,6 +134,8 @@ machine="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' 
   echo "Written by \`make bench\` (\`Benchmarks/load-bench.sh\`) on $(date -u +%Y-%m-%d), $machine."
   echo "A generated Dutch ledger loaded into \`core.spending\`; A2/A6 load the same rows pre-cleaned with psql."
   echo "Seconds (rows/s), peak RSS of the leefbaar-etl client; ÷ A6 is A6's time over leefbaar's (1.0 = as fast)."
+  echo "A6 builds core.spending's shape (its generated year computed); A6- leaves year an empty plain column."
+  echo "A6, A6- and leefbaar into an empty warehouse: the median of $repeat runs each, taken in turn."
   echo
   echo "$table"
 } > docs/benchmarks.md
