@@ -43,7 +43,10 @@ package struct RowStream {
     }
 
     /// Reads the whole file, handing the valid rows' COPY text to `flush` in chunks of up to
-    /// `chunkRows` rows (the last chunk may be smaller; a file of only rejects gives none).
+    /// `chunkRows` rows (the first is an eighth of that, each next one twice the one before up to
+    /// `chunkRows`, and the last may be smaller; a file of only rejects gives none). The small
+    /// first chunks let the server start storing rows sooner: nothing is COPYed while the client
+    /// converts the first chunk, and each chunk is converted while the one before is COPYed.
     package mutating func read(chunkRows: Int = 100_000, _ flush: ([UInt8], Int) throws -> Void) throws {
         var source = try openRecordSource(probe: probe, spec: spec)
         let converter = try RowConverter(
@@ -55,16 +58,18 @@ package struct RowStream {
         var chunk: [UInt8] = []
         chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
         var chunkCount = 0
+        var chunkLimit = max(1, chunkRows / 8)
         let writer = byteRows ? ByteRowWriter(converter) : nil
         func endLine(_ line: Int) throws {
             CopyText.digits(line, into: &chunk)
             chunk.append(0x0A)
             chunkCount += 1
             rowsWritten += 1
-            if chunkCount >= chunkRows {
+            if chunkCount >= chunkLimit {
                 try flush(chunk, chunkCount)
                 chunk.removeAll(keepingCapacity: true)
                 chunkCount = 0
+                chunkLimit = min(chunkLimit * 2, chunkRows)
             }
         }
         while let fetched = try source.next(writer: writer, into: &chunk) {
