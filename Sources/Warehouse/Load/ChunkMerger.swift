@@ -28,6 +28,9 @@ final class ChunkMerger {
     /// transaction of the second connection, committed by `collect`), put in place of the
     /// target's year partitions by `finish`. Nothing is merged row by row.
     private let fresh: MergeSQL?
+    /// An index build `collect` sent to the second connection, and the statements still to run
+    /// on the load's (see `buildIndexes`).
+    private var indexBuild: [String]?
 
     /// Creates the two staging tables (committed), or the fresh table of an exchange (in a
     /// transaction `collect` commits), on the second connection.
@@ -151,6 +154,9 @@ final class ChunkMerger {
         if let fresh {
             try stager.execute("alter table \(fresh.staging) alter column batch_id drop default")
             try stager.execute("commit")
+            // The key's build starts now, while the load's connection counts the years; it is
+            // stopped if the table is not exchanged whole (several years, rows to take out).
+            indexBuild = try startIndexBuild(fresh, fresh.staging)
         }
     }
 
@@ -179,6 +185,7 @@ final class ChunkMerger {
     func finish() throws {
         guard let sql = fresh else { return }
         var years = try yearCounts(sql)
+        if years.count != 1 || years[0].year == nil { stopIndexBuild() }
         if years.contains(where: { $0.year == nil }) {
             // A row without a year would be exchanged nowhere: the rules (booking_date's NOT NULL) take it out first.
             loaded -= try takeOutBrokenRows(sql)
@@ -189,6 +196,7 @@ final class ChunkMerger {
             try exchange(sql, years)
             try db.execute("release savepoint leefbaar_years")
         } catch let error as PostgresError where error.sqlState == SQLState.checkViolation || error.sqlState == SQLState.notNullViolation {
+            stopIndexBuild()
             try db.execute("rollback to savepoint leefbaar_years")
             let broken = try takeOutBrokenRows(sql)
             guard broken > 0 else { throw error }
@@ -219,7 +227,12 @@ final class ChunkMerger {
             try db.execute("savepoint leefbaar_exchange")
             do {
                 // A table made in the load's transaction is not visible to the second connection.
-                if years.count == 1 { try buildIndexes(sql, table) }
+                if let rest = indexBuild {
+                    indexBuild = nil
+                    try finishIndexBuild(rest)
+                } else if years.count == 1, let rest = try startIndexBuild(sql, table) {
+                    try finishIndexBuild(rest)
+                }
                 try db.execute("select \(sql.target)_exchange($1::regclass, $2, $3, $4, $5)", [table, year, sql.spec.name, batchID, rows])
                 try db.execute("release savepoint leefbaar_exchange")
             } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
@@ -234,20 +247,25 @@ final class ChunkMerger {
 
     /// Builds the fresh table's indexes before its exchange, two at once: the first the target's
     /// `<target>_exchange_indexes(regclass)` names (the primary key, the costliest) on the second
-    /// connection, the others meanwhile on the load's. Each sorts its own index (with the parallel
-    /// workers PostgreSQL gives it), so both cores work where one build after another left one
-    /// idle through each build's single-process steps. Both take SHARE locks, which do not conflict.
-    /// The exchange builds whatever is still missing (all of it when the target has no such function).
-    private func buildIndexes(_ sql: MergeSQL, _ table: String) throws {
+    /// connection (`startIndexBuild` sends it and returns the others), the others meanwhile on the
+    /// load's (`finishIndexBuild`). Each sorts its own index (with the parallel workers PostgreSQL
+    /// gives it), so both cores work where one build after another left one idle through each
+    /// build's single-process steps. Both take SHARE locks, which do not conflict. The exchange
+    /// builds whatever is still missing (all of it when the target has no such function).
+    private func startIndexBuild(_ sql: MergeSQL, _ table: String) throws -> [String]? {
         guard try db.scalar("select to_regprocedure($1 || '_exchange_indexes(regclass)') is not null", [sql.target], as: Bool.self) == true
-        else { return }
+        else { return nil }
         let statements = try db.execute("select * from \(sql.target)_exchange_indexes($1::regclass)", [table]).map {
             try $0.decode(0, as: String.self)
         }
-        guard let first = statements.first else { return }
+        guard let first = statements.first else { return nil }
         try stager.send(first)
+        return Array(statements.dropFirst())
+    }
+
+    private func finishIndexBuild(_ rest: [String]) throws {
         do {
-            for statement in statements.dropFirst() { try db.execute(statement) }
+            for statement in rest { try db.execute(statement) }
         } catch {
             // Stop the other build rather than wait for it: the load is failing.
             stager.cancelToken()?.cancel()
@@ -255,6 +273,14 @@ final class ChunkMerger {
             throw error
         }
         try stager.receive()
+    }
+
+    /// Stops the build `collect` started, when the table is not to be exchanged as it is.
+    private func stopIndexBuild() {
+        guard indexBuild != nil else { return }
+        indexBuild = nil
+        stager.cancelToken()?.cancel()
+        stager.discardResults()
     }
 
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
@@ -290,6 +316,7 @@ final class ChunkMerger {
 
     /// Drops a merge in flight after a failure elsewhere, so the transaction can be rolled back.
     func abandon() {
+        stopIndexBuild()
         if staged != nil {
             staged = nil
             stager.discardResults()
