@@ -154,9 +154,6 @@ final class ChunkMerger {
         if let fresh {
             try stager.execute("alter table \(fresh.staging) alter column batch_id drop default")
             try stager.execute("commit")
-            // The key's build starts now, while the load's connection counts the years; it is
-            // stopped if the table is not exchanged whole (several years, rows to take out).
-            indexBuild = try startIndexBuild(fresh, fresh.staging)
         }
     }
 
@@ -184,7 +181,17 @@ final class ChunkMerger {
     /// exchanged again without them, so a clean file is scanned once for its rules, not twice.
     func finish() throws {
         guard let sql = fresh else { return }
-        var years = try yearCounts(sql)
+        // While the load's connection counts the years, the second analyzes the table and starts
+        // the key's build; the build is stopped if the table is not exchanged whole (several
+        // years, rows to take out).
+        try db.send(yearCountQuery(sql))
+        do {
+            indexBuild = try startIndexBuild(sql, sql.staging, analyze: true)
+        } catch {
+            db.discardResults()
+            throw error
+        }
+        var years = try yearCounts(db.receive())
         if years.count != 1 || years[0].year == nil { stopIndexBuild() }
         if years.contains(where: { $0.year == nil }) {
             // A row without a year would be exchanged nowhere: the rules (booking_date's NOT NULL) take it out first.
@@ -207,9 +214,15 @@ final class ChunkMerger {
 
     /// The fresh table's rows per year (a nil year last).
     private func yearCounts(_ sql: MergeSQL) throws -> [(year: Int?, rows: Int64)] {
-        try db.execute("select year, count(*) from \(sql.staging) group by 1 order by 1").map {
-            (try $0.decode(0, as: Int?.self), try $0.decode(1, as: Int64.self))
-        }
+        try yearCounts(db.execute(yearCountQuery(sql)))
+    }
+
+    private func yearCountQuery(_ sql: MergeSQL) -> String {
+        "select year, count(*) from \(sql.staging) group by 1 order by 1"
+    }
+
+    private func yearCounts(_ result: QueryResult) throws -> [(year: Int?, rows: Int64)] {
+        try result.map { (try $0.decode(0, as: Int?.self), try $0.decode(1, as: Int64.self)) }
     }
 
     /// Exchanges each year's rows for the year's partition.
@@ -252,12 +265,15 @@ final class ChunkMerger {
     /// gives it), so both cores work where one build after another left one idle through each
     /// build's single-process steps. Both take SHARE locks, which do not conflict. The exchange
     /// builds whatever is still missing (all of it when the target has no such function).
-    private func startIndexBuild(_ sql: MergeSQL, _ table: String) throws -> [String]? {
-        guard try db.scalar("select to_regprocedure($1 || '_exchange_indexes(regclass)') is not null", [sql.target], as: Bool.self) == true
+    /// `analyze`: the second connection analyzes the table first (before the builds, whose locks
+    /// would make it wait), so the exchange finds its statistics.
+    private func startIndexBuild(_ sql: MergeSQL, _ table: String, analyze: Bool = false) throws -> [String]? {
+        guard try stager.scalar("select to_regprocedure($1 || '_exchange_indexes(regclass)') is not null", [sql.target], as: Bool.self) == true
         else { return nil }
-        let statements = try db.execute("select * from \(sql.target)_exchange_indexes($1::regclass)", [table]).map {
+        let statements = try stager.execute("select * from \(sql.target)_exchange_indexes($1::regclass)", [table]).map {
             try $0.decode(0, as: String.self)
         }
+        if analyze { try stager.execute("analyze \(table)") }
         guard let first = statements.first else { return nil }
         try stager.send(first)
         return Array(statements.dropFirst())
