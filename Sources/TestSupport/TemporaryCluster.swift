@@ -107,11 +107,27 @@ public final class TemporaryCluster: Sendable {
         try Connection(conninfo: conninfo(database: database, user: user))
     }
 
-    /// Creates a fresh, empty database with a unique name and returns the name.
-    public func createDatabase(prefix: String = "t") throws -> String {
+    /// Creates a fresh database with a unique name and returns the name: empty, or a copy of
+    /// `template` (which nobody may be connected to) with the template's own privileges too
+    /// (`CREATE DATABASE … TEMPLATE` copies what the database holds, not who may use it: a
+    /// `TEMP` revoked from `PUBLIC` would come back).
+    public func createDatabase(prefix: String = "t", template: String = "template0") throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
         let admin = try connect()
-        try admin.execute("create database \(try admin.escapeIdentifier(name)) template template0")
+        let quoted = try admin.escapeIdentifier(name)
+        try admin.execute("create database \(quoted) template \(try admin.escapeIdentifier(template))")
+        let privileges = try admin.execute(
+            """
+            select coalesce(quote_ident(r.rolname), 'public'), a.privilege_type
+            from pg_database d, aclexplode(d.datacl) a left join pg_roles r on r.oid = a.grantee
+            where d.datname = $1
+            """, [template])
+        if !privileges.isEmpty {
+            try admin.execute("revoke all on database \(quoted) from public")
+            for row in privileges {
+                try admin.execute("grant \(try row.decode(1, as: String.self)) on database \(quoted) to \(try row.decode(0, as: String.self))")
+            }
+        }
         return name
     }
 
