@@ -28,8 +28,8 @@ final class ChunkMerger {
     /// transaction of the second connection, committed by `collect`), put in place of the
     /// target's year partitions by `finish`. Nothing is merged row by row.
     private let fresh: MergeSQL?
-    /// An index build `collect` sent to the second connection, and the statements still to run
-    /// on the load's (see `buildIndexes`).
+    /// An index build `finish` sent to the second connection, and the statements still to run
+    /// on the load's (see `startIndexBuild`).
     private var indexBuild: [String]?
 
     /// Creates the two staging tables (committed), or the fresh table of an exchange (in a
@@ -291,7 +291,7 @@ final class ChunkMerger {
         try stager.receive()
     }
 
-    /// Stops the build `collect` started, when the table is not to be exchanged as it is.
+    /// Stops the build `finish` started, when the table is not to be exchanged as it is.
     private func stopIndexBuild() {
         guard indexBuild != nil else { return }
         indexBuild = nil
