@@ -113,6 +113,37 @@ import Testing
         }
     }
 
+    /// When an index build on the load's connection fails, the key's build on the second
+    /// connection is cancelled, the load fails with the error, and nothing changes: the old
+    /// partition stays, no staging table or running build is left, and a rerun once the cause is
+    /// gone loads.
+    @Test func aFailingIndexBuildStopsTheOtherAndLeavesTheYearAsItWas() throws {
+        try withMigratedDatabase { _, name, db throws in
+            try withTemporaryDirectory { dir throws in
+                let good = try writeFixture(dir, "a.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00")]))
+                #expect(try load(db, feed: "ledger", file: good).status == .loaded)
+                // Built last, on the load's connection, and it fails on line 2 (division by zero).
+                try db.execute("create index spending_broken on core.spending ((100 / (line_no - 2)))")
+                let two = try writeFixture(
+                    dir, "b.csv", BatchTests.ledger([("01-03-2019", "B", 1, "Assen", "5,00"), ("02-03-2019", "B", 2, "Assen", "6,00")]))
+                let failed = try load(db, feed: "ledger", file: two)
+                #expect(failed.status == .failed)
+                #expect(failed.message?.contains("division by zero") == true, "\(failed.message ?? "")")
+                #expect(try Self.layout(db) == "2019:core.spending_2019:1")
+                #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+                #expect(
+                    try db.scalar(
+                        "select count(*) from pg_stat_activity where datname = $1 and query ilike 'create%index%' and state = 'active'", [name],
+                        as: Int.self) == 0)
+                #expect(try ReplaceScopeTests.summaryMatches(db))
+                try db.execute("drop index core.spending_broken")
+                let again = try load(db, feed: "ledger", file: two)
+                #expect(again.status == .loaded && again.rowsLoaded == 2, "\(again.message ?? "")")
+                #expect(try Self.layout(db) == "2019:core.spending_2019:2")
+            }
+        }
+    }
+
     @Test func aKeyTwiceInAYearIsNamedAndTheOldPartitionStays() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
