@@ -1,21 +1,38 @@
 -- Current definition, re-applied by `leefbaar-etl migrate` whenever this file changes (etl.schema_model).
 set local role leefbaar_owner;
 
+-- What an index is, without its name and table: the " USING btree (…)" part of its definition.
+-- Two indexes of different tables are alike when these are equal.
+create or replace function core.index_body(index oid) returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select substring(pg_get_indexdef(index) from ' USING .*$')
+$$;
+comment on function core.index_body(oid) is 'An index''s definition without its name and table (" USING btree (…)"), to compare indexes of different tables.';
+revoke execute on function core.index_body(oid) from public;
+
+-- The primary key every partition of core.spending has, as the default partition has it.
+create or replace function core.spending_key_body() returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select core.index_body(c.conindid) from pg_constraint as c
+    where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p'
+$$;
+comment on function core.spending_key_body() is 'The index body (core.index_body) of the primary key every partition of core.spending has.';
+revoke execute on function core.spending_key_body() from public;
+
 -- The CREATE INDEX statements `fresh` still lacks to be a partition of core.spending: the primary key
--- every partition has (as the default partition has it, as a unique index), first, then each index of
--- the parent, each taken from the catalog. The loader runs them before the exchange, two at a time
--- on its two connections (the fresh table is committed, so both can build on it at once); the
--- exchange builds whatever is still missing.
+-- (core.spending_key_body, as a unique index), first, then each index of the parent, each taken
+-- from the catalog. The loader runs them before the exchange, two at a time on its two
+-- connections (the fresh table is committed, so both can build on it at once); the exchange
+-- builds whatever is still missing.
 create or replace function core.spending_exchange_indexes(fresh regclass) returns setof text
 language sql stable set search_path = pg_catalog, pg_temp as $$
     with wanted as (
-        select 0::bigint as n, true as is_unique, substring(pg_get_indexdef(c.conindid) from ' USING .*$') as body
-        from pg_constraint as c where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p'
+        select 0::bigint as n, true as is_unique, core.spending_key_body() as body
         union all
         select
             row_number() over (order by i.indexrelid),
             i.indisunique,
-            substring(pg_get_indexdef(i.indexrelid) from ' USING .*$')
+            core.index_body(i.indexrelid)
         from pg_index as i where i.indrelid = 'core.spending'::regclass
     )
 
@@ -23,9 +40,7 @@ language sql stable set search_path = pg_catalog, pg_temp as $$
     from wanted as w
     where w.body is not null and not exists (
         select from pg_index as j
-        where
-            j.indrelid = fresh and j.indisunique = w.is_unique
-            and substring(pg_get_indexdef(j.indexrelid) from ' USING .*$') = w.body
+        where j.indrelid = fresh and j.indisunique = w.is_unique and core.index_body(j.indexrelid) = w.body
     )
     order by w.n
 $$;
@@ -116,10 +131,7 @@ begin
     -- The primary key from its unique index (the columns are NOT NULL by now: no scan). ATTACH
     -- then finds every index and builds nothing; the range constraint above spares its scan.
     pkey := (select c.relname from pg_index j join pg_class c on c.oid = j.indexrelid
-             where j.indrelid = fresh and j.indisunique
-               and substring(pg_get_indexdef(j.indexrelid) from ' USING .*$')
-                   = (select substring(pg_get_indexdef(c.conindid) from ' USING .*$') from pg_constraint c
-                      where c.conrelid = 'core.spending_default'::regclass and c.contype = 'p')
+             where j.indrelid = fresh and j.indisunique and core.index_body(j.indexrelid) = core.spending_key_body()
              limit 1);
     if pkey is null then
         raise exception 'core.spending_default has no primary key to give %', fresh;

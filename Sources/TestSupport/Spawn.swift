@@ -57,6 +57,5 @@ func spawnAndWait(_ path: String, _ arguments: [String], outputPath: String) thr
     while waitpid(pid, &status, 0) < 0 {
         guard errno == EINTR else { throw ClusterError("waitpid failed: \(String(cString: strerror(errno)))") }
     }
-    if status & 0x7f == 0 { return (status >> 8) & 0xff }
-    return 128 + (status & 0x7f)
+    return status & 0x7f == 0 ? exitStatus(status) : 128 + exitStatus(status)
 }
