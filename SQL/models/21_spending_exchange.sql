@@ -53,7 +53,7 @@ revoke execute on function core.spending_exchange_indexes(regclass) from public;
 -- the feed lose (leefbaar_gone, leefbaar_scope: the load's temp tables), adjusts the summary,
 -- builds the indexes once, and puts `fresh` in place of the year's partition.
 create or replace function core.spending_exchange(fresh regclass, y integer, feed text, batch bigint, brought bigint) returns void
-language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' set work_mem = '64MB' as $$
+language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' set work_mem = '64MB' set jit = off as $$
 declare
     name constant text := 'spending_' || y;
     old constant regclass := to_regclass('core.' || name);
@@ -95,9 +95,10 @@ begin
         end loop;
     end if;
     -- Indexes built once, sorting in memory (this function runs with maintenance_work_mem 256MB and
-    -- work_mem 64MB, so the summary's groups are hashed in memory too): those the loader has not
-    -- built already (core.spending_exchange_indexes). Before the statistics: ANALYZE would wait for
-    -- an index the loader's other connection is still building.
+    -- work_mem 64MB, so the summary's groups are hashed in memory too; and without JIT, whose
+    -- compiling costs these one-pass scans more than it saves): those the loader has not built
+    -- already (core.spending_exchange_indexes). Before the statistics: ANALYZE would wait for an
+    -- index the loader's other connection is still building.
     for rec in select core.spending_exchange_indexes(fresh) as statement loop
         execute rec.statement;
     end loop;
@@ -115,8 +116,12 @@ begin
     end if;
     -- An exchange fires no statement trigger. rpt.spending_summary groups by year, so the year's
     -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
+    -- The groups are summed by a CREATE TABLE AS, which PostgreSQL runs with parallel workers
+    -- (an INSERT … SELECT runs in one process): the other core is idle while the exchange runs.
     delete from rpt.spending_summary where year = y;
-    execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, sum(amount), count(*) from %s group by %s', groups, groups, fresh, groups);
+    execute format('create temp table leefbaar_summary as select %s, sum(amount) as amount, count(*) as lines from %s group by %s', groups, fresh, groups);
+    execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, amount, lines from pg_temp.leefbaar_summary', groups, groups);
+    drop table pg_temp.leefbaar_summary;
     -- The parent's NOT NULLs, CHECKs and foreign keys (the loader's fresh table has none, so a row
     -- that breaks one became a reject) and the year's range: the NOT NULLs and CHECKs verified in
     -- one scan, each foreign key in one anti-join; ATTACH reuses these constraints. The fresh

@@ -144,6 +144,31 @@ import Testing
         }
     }
 
+    /// The index builds of a load run with the load's settings (Connection.useLoadSettings): sorts
+    /// in runs of 4 MB in one process each, and no JIT. An index whose expression reports the
+    /// settings it is built under fails the load with them.
+    @Test func theLoadsIndexBuildsRunWithTheLoadsSettings() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                try db.execute(
+                    """
+                    create function public.report_settings(n integer) returns integer language plpgsql immutable as $$
+                    begin
+                        raise exception 'built with maintenance_work_mem %, max_parallel_maintenance_workers %, jit %',
+                            current_setting('maintenance_work_mem'), current_setting('max_parallel_maintenance_workers'), current_setting('jit');
+                    end $$
+                    """)
+                try db.execute("create index spending_settings on core.spending ((public.report_settings(line_no)))")
+                let file = try writeFixture(dir, "a.csv", BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00")]))
+                let failed = try load(db, feed: "ledger", file: file)
+                #expect(failed.status == .failed)
+                #expect(
+                    failed.message?.contains("built with maintenance_work_mem 4MB, max_parallel_maintenance_workers 0, jit off") == true,
+                    "\(failed.message ?? "")")
+            }
+        }
+    }
+
     @Test func aKeyTwiceInAYearIsNamedAndTheOldPartitionStays() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

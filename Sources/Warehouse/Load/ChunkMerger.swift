@@ -40,6 +40,7 @@ final class ChunkMerger {
         self.file = file
         stager = try db.openSibling()
         try stager.actAsOwner(local: false)
+        try stager.useLoadSettings(local: false)
         if try ChunkMerger.exchanges(sql, db) {
             let table = try sql.with(stagingTable: "\(sql.stagingBase)_\(batchID)_rows", connection: db)
             try stager.execute("drop table if exists \(table.staging)")

@@ -57,6 +57,7 @@ struct LoadSession {
         }
         try connection.withTransaction {
             try connection.actAsOwner(local: true)
+            try connection.useLoadSettings(local: true)
             try loadInTransaction(batchID, replacing: previous)
         }
     }
