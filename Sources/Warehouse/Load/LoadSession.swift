@@ -80,7 +80,7 @@ struct LoadSession {
         let merger = try ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
         self.merger = merger
         do {
-            try stream.read(chunkRows: options.chunkRows) { bytes, rows in
+            try stream.read(chunkRows: merger.chunkRows(options.chunkRows)) { bytes, rows in
                 try merger.stage(bytes, rows: rows)
             }
             try merger.collect()
