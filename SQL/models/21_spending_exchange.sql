@@ -79,14 +79,17 @@ begin
         on conflict (scope) do update set brought = s.brought + excluded.brought;
     -- The year's rows now: its partition and the default partition's rows of the year. Earlier
     -- batches of the feed lose theirs; every other row is kept.
+    -- Counted by a CREATE TABLE AS, with parallel workers (a loop over a query runs in one process).
     foreach holder in array holders loop
-        for rec in execute format('select batch_id, count(*) as n from %s where year = %s group by 1', holder, y) loop
+        execute format('create temp table leefbaar_held as select batch_id, count(*) as n from %s where year = %s group by 1', holder, y);
+        for rec in select h.batch_id, h.n from pg_temp.leefbaar_held as h loop
             if rec.batch_id = any (earlier) then
                 insert into leefbaar_gone values (rec.batch_id, y::text, rec.n);
             else
                 kept := kept + rec.n;
             end if;
         end loop;
+        drop table pg_temp.leefbaar_held;
     end loop;
     if kept > 0 then
         foreach holder in array holders loop
