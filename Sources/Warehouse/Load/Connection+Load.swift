@@ -18,10 +18,9 @@ extension Connection {
     ///   once, and small runs merged (cache-sized) beat one large in-memory sort, and a worker per
     ///   build only adds processes to two busy cores.
     func useLoadSettings(local: Bool) throws {
-        let scope = local ? "local " : ""
-        for setting in ["jit = off", "maintenance_work_mem = '4MB'", "max_parallel_maintenance_workers = 0"] {
-            try execute("set \(scope)\(setting)")
-        }
+        try execute(
+            "select set_config('jit', 'off', $1), set_config('maintenance_work_mem', '4MB', $1), set_config('max_parallel_maintenance_workers', '0', $1)",
+            [local])
     }
 
     /// Runs one of a spec's statements (`after_merge`); `$1` is the batch when it is used.
