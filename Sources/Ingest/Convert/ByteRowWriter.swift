@@ -100,7 +100,7 @@ package final class ByteRowWriter {
         self.converter = converter
         self.columns = columns
         self.rules = rules
-        written = spec.columns.map { $0.personal != .drop }
+        written = spec.columns.map(\.isWritten)
         areaCodes = spec.columns.indices.map { converter.gemeenteIndex != nil && converter.codeColumns.contains($0) }
         numbers = spec.input.numbers
         dateFormat = spec.input.dateFormat

@@ -54,7 +54,7 @@ package struct RowStream {
             fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
             privacy: privacy, file: probe.path)
         dropped = source.headerFromFile ? converter.unusedFields : []
-        let kept = spec.columns.indices.filter { spec.columns[$0].personal != .drop }
+        let kept = spec.columns.indices.filter { spec.columns[$0].isWritten }
         var chunk: [UInt8] = []
         chunk.reserveCapacity(min(chunkRows, 100_000) * 128)
         var chunkCount = 0

@@ -122,6 +122,9 @@ public struct ColumnSpec: Sendable {
     public var defaultValue: String?
     /// Personal data handling for this column (`hash` or `drop`).
     public var personal: PersonalHandling?
+    /// Whether the column's values are written to staging and the target (`personal: drop` is read,
+    /// screened and counted, never written).
+    public var isWritten: Bool { personal != .drop }
     /// Scan free text for BSN, e-mail and phone numbers and replace them.
     public var scrub = false
     /// Kept in staging for `after_merge`, not inserted into the target.

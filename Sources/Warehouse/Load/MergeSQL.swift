@@ -27,13 +27,13 @@ struct MergeSQL {
         stagingBase = spec.name.replacingOccurrences(of: "-", with: "_")
         // Target and column names are validated lowercase identifiers (FeedSpec.parse).
         target = spec.target
-        stagingColumns = spec.columns.filter { $0.personal != .drop }.map(\.name)
-        columns = spec.columns.filter { $0.personal != .drop && !$0.stageOnly }.map(\.name)
+        stagingColumns = spec.columns.filter(\.isWritten).map(\.name)
+        columns = spec.columns.filter { $0.isWritten && !$0.stageOnly }.map(\.name)
     }
 
     /// Creates the staging table for this load (unlogged; dropped at the end of the transaction).
     var createStaging: String {
-        let defs = spec.columns.filter { $0.personal != .drop }.map { "\($0.name) \($0.type.sqlType)" }
+        let defs = spec.columns.filter(\.isWritten).map { "\($0.name) \($0.type.sqlType)" }
         return "drop table if exists \(staging); create unlogged table \(staging) (\(defs.joined(separator: ", ")), source_line bigint not null)"
     }
 
