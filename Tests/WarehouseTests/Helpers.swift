@@ -26,6 +26,7 @@ private func migratedTemplate(_ cluster: TemporaryCluster) throws -> String {
     try migratedTemplates.withLock { templates in
         if let name = templates[cluster.socketDirectory] { return name }
         let name = try cluster.createDatabase(prefix: "migrated")
+        // The connection closes with this block: a template must have nobody connected.
         do {
             let db = try cluster.connect(database: name)
             try Migrator(connection: db, sql: projectSQL()).migrate()

@@ -272,9 +272,9 @@ final class ChunkMerger {
     /// Builds the fresh table's indexes before its exchange, two at once: the first the target's
     /// `<target>_exchange_indexes(regclass)` names (the primary key, the costliest) on the second
     /// connection (`startIndexBuild` sends it and returns the others), the others meanwhile on the
-    /// load's (`finishIndexBuild`). Each sorts its own index (with the parallel workers PostgreSQL
-    /// gives it), so both cores work where one build after another left one idle through each
-    /// build's single-process steps. Both take SHARE locks, which do not conflict. The exchange
+    /// load's (`finishIndexBuild`). Each sorts its own index in one process (the load's settings,
+    /// `useLoadSettings`), so both cores work where one build after another left one idle through
+    /// each build's single-process steps. Both take SHARE locks, which do not conflict. The exchange
     /// builds whatever is still missing (all of it when the target has no such function).
     /// `analyze`: the second connection analyzes the table first (before the builds, whose locks
     /// would make it wait), so the exchange finds its statistics.
@@ -295,8 +295,7 @@ final class ChunkMerger {
             for statement in rest { try db.execute(statement) }
         } catch {
             // Stop the other build rather than wait for it: the load is failing.
-            stager.cancelToken()?.cancel()
-            stager.discardResults()
+            cancelStager()
             throw error
         }
         try stager.receive()
@@ -306,6 +305,11 @@ final class ChunkMerger {
     private func stopIndexBuild() {
         guard indexBuild != nil else { return }
         indexBuild = nil
+        cancelStager()
+    }
+
+    /// Cancels the second connection's statement in flight and drops its result.
+    private func cancelStager() {
         stager.cancelToken()?.cancel()
         stager.discardResults()
     }
