@@ -67,6 +67,48 @@ import Testing
         }
     }
 
+    /// "Already loaded" needs an equal SHA-256, and that an equal size. A file the size of no loaded
+    /// batch of the feed is hashed beside the load: while it runs its batch has no checksum (a data
+    /// check, which runs inside the load, sees that), and once loaded the file's. A file the size of
+    /// a loaded batch is hashed before the load: the same bytes are skipped, other bytes load.
+    @Test func aFileOfANewSizeIsHashedBesideTheLoad() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = try ledgerSpec(replacing: [
+                    (
+                        "# No data check: the converter accepts only gemeente codes of core.gemeente (a name or a code), so",
+                        """
+                        checks:
+                          - name: checksum_known_while_loading
+                            sql: select batch_id from etl.batch where batch_id = $1 and file_sha256 is not null
+                        """
+                    )
+                ])
+                let rows = (1...300).map { ("01-03-2019", "D", $0, $0 % 2 == 0 ? "Assen" : "Meppel", "2,00") }
+                let file = try writeFixture(dir, "l.csv", Self.ledger(rows))
+                let sha256 = try FileProbe(path: file, input: InputFormat()).sha256
+                let first = try load(db, specText: spec, file: file)
+                #expect(first.status == .loaded, "\(first.message ?? "")")
+                #expect(try db.scalar("select file_sha256 from etl.batch where batch_id = $1", [first.batchID], as: String.self) == sha256)
+                let again = try load(db, specText: spec, file: file)
+                #expect(again.status == .skipped)
+                #expect(again.message == "already loaded as batch \(first.batchID ?? -1)")
+                // The same size, other bytes (an amount of 3,00): hashed first, so the check sees the checksum.
+                let other = try writeFixture(dir, "l2.csv", Self.ledger(rows.map { r in r.2 == 7 ? (r.0, r.1, r.2, r.3, "3,00") : r }))
+                let otherSHA256 = try FileProbe(path: other, input: InputFormat()).sha256
+                #expect(otherSHA256 != sha256)
+                let failed = try load(db, specText: spec, file: other)
+                #expect(failed.errorCode == .checkFailed)
+                #expect(failed.message?.contains("data check checksum_known_while_loading failed (1 rows)") == true, "\(failed.message ?? "")")
+                #expect(try db.scalar("select file_sha256 from etl.batch where batch_id = $1", [failed.batchID], as: String.self) == otherSHA256)
+                let loaded = try load(db, feed: "ledger", file: other)
+                #expect(loaded.status == .loaded)
+                #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "300/601.00")
+                #expect(try db.scalar("select file_sha256 from etl.batch where batch_id = $1", [loaded.batchID], as: String.self) == otherSHA256)
+            }
+        }
+    }
+
     @Test func correctedFileReplacesItsYearOnly() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

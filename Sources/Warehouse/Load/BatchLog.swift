@@ -8,8 +8,8 @@ import Postgres
 struct BatchLog {
     let connection: Connection
 
-    /// Opens a batch (`running`) for a file and returns its id.
-    func open(feed: String, file: String, sha256: String, bytes: Int64) throws -> Int64 {
+    /// Opens a batch (`running`) for a file and returns its id. `sha256` may follow when it closes.
+    func open(feed: String, file: String, sha256: String?, bytes: Int64) throws -> Int64 {
         guard
             let id = try connection.scalar(
                 "insert into etl.batch (feed, file_name, file_sha256, bytes) values ($1, $2, $3, $4) returning batch_id",
@@ -19,23 +19,23 @@ struct BatchLog {
     }
 
     /// Closes a batch as loaded, with its counts and details (inside the load's transaction).
-    func loaded(_ batch: Int64, read: Int, loaded: Int, rejected: Int, details: String) throws {
+    func loaded(_ batch: Int64, read: Int, loaded: Int, rejected: Int, details: String, sha256: String) throws {
         try connection.execute(
             """
             update etl.batch set status = 'loaded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3,
-                rows_rejected = $4, details = $5::jsonb where batch_id = $1
-            """, [batch, read, loaded, rejected, details])
+                rows_rejected = $4, details = $5::jsonb, file_sha256 = $6 where batch_id = $1
+            """, [batch, read, loaded, rejected, details, sha256])
     }
 
     /// Closes a batch as failed (in its own transaction) and keeps its rejects for `leefbaar-etl rejects`.
-    func failed(_ batch: Int64, message: String, read: Int, rejects: [Reject]) throws {
+    func failed(_ batch: Int64, message: String, read: Int, rejects: [Reject], sha256: String?) throws {
         guard connection.isOpen else { return }
         try connection.withTransaction {
             try connection.execute(
                 """
                 update etl.batch set status = 'failed', finished_at = clock_timestamp(), error = $2,
-                    rows_read = $3, rows_loaded = 0, rows_rejected = $4 where batch_id = $1
-                """, [batch, message, read, rejects.count])
+                    rows_read = $3, rows_loaded = 0, rows_rejected = $4, file_sha256 = coalesce($5, file_sha256) where batch_id = $1
+                """, [batch, message, read, rejects.count, sha256])
             try storeRejects(rejects, batch: batch)
         }
     }

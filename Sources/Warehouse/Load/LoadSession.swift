@@ -49,8 +49,9 @@ struct LoadSession {
     }
 
     /// Loads the file as `batchID` in one transaction (as the owner), replacing the whole earlier
-    /// batch `previous` (a forced reload); the staging tables go when the transaction has ended.
-    mutating func load(batch batchID: Int64, replacing previous: Int64?) throws {
+    /// batch `previous` (a forced reload), and records the file's SHA-256 (`checksum`) on the
+    /// batch as it closes; the staging tables go when the transaction has ended.
+    mutating func load(batch batchID: Int64, replacing previous: Int64?, checksum: () throws -> String) throws {
         defer {
             merger?.dropStaging()
             merger = nil
@@ -58,12 +59,12 @@ struct LoadSession {
         try connection.withTransaction {
             try connection.actAsOwner(local: true)
             try connection.useLoadSettings(local: true)
-            try loadInTransaction(batchID, replacing: previous)
+            try loadInTransaction(batchID, replacing: previous, checksum: checksum)
         }
     }
 
     /// Stages, merges and checks the file inside the load's transaction.
-    private mutating func loadInTransaction(_ batchID: Int64, replacing previous: Int64?) throws {
+    private mutating func loadInTransaction(_ batchID: Int64, replacing previous: Int64?, checksum: () throws -> String) throws {
         var sql = try MergeSQL(spec: spec, connection: connection)
         try sql.loadPrimaryKey(connection)
         let db = connection
@@ -105,7 +106,8 @@ struct LoadSession {
         if spec.onlyWerkgebied { details["werkgebied"] = werkgebied }
         for (k, v) in privacy.counts { details["personal_\(k)"] = String(v) }
         if spec.columns.contains(where: { $0.personal == .hash }), let fingerprint = privacy.fingerprint { details["key_fingerprint"] = fingerprint }
-        try BatchLog(connection: connection).loaded(batchID, read: rowsRead, loaded: rowsLoaded, rejected: allRejects.count, details: LoadSession.json(details))
+        try BatchLog(connection: connection).loaded(
+            batchID, read: rowsRead, loaded: rowsLoaded, rejected: allRejects.count, details: LoadSession.json(details), sha256: try checksum())
     }
 
     /// Runs the spec's data checks on the merged rows, read-only: in a savepoint whose transaction is

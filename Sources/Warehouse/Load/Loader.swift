@@ -63,7 +63,8 @@ public final class Loader {
         guard try connection.scalar("select to_regclass('etl.batch') is not null", as: Bool.self) == true else {
             throw WarehouseError(.invalidInput, "the database is not migrated (it has no etl.batch): run `leefbaar-etl migrate`; nothing loaded")
         }
-        let probe = try FileProbe(path: file, input: spec.input)
+        // Hashed later: beside the load, or before it when a loaded batch of the feed has the size.
+        let probe = try FileProbe(path: file, input: spec.input, hashing: false)
         result.bytes = probe.size
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
             let privacy = try PrivacyGuard.fromEnvironment()
@@ -99,25 +100,39 @@ public final class Loader {
         // so two loads of one scope never both commit. Taken before "already loaded?".
         try TargetLock.acquire(spec.target, connection, wait: options.waitSeconds, shouldStop: options.shouldStop)
         defer { TargetLock.release(spec.target, connection) }
-        // For a national file (only_werkgebied), "already loaded" holds only for the same werkgebied:
-        // once a gemeente is added, the file is loaded again by itself, replacing the earlier batch.
-        let found = try connection.execute(
-            """
-            select batch_id, not $3 or details->>'werkgebied' is not distinct from
-                   (select string_agg(gemeente_code, ',' order by gemeente_code collate "C") from core.gemeente)
-            from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded'
-            order by batch_id desc limit 1
-            """, [spec.name, probe.sha256, spec.onlyWerkgebied]
-        ).first
-        let previous: Int64? = try found?.decode(0)
-        let sameWerkgebied = try found?.decode(1, as: Bool.self) ?? true
-        if let previous, !options.force, sameWerkgebied {
-            result.status = .skipped
-            result.batchID = previous
-            result.message = "already loaded as batch \(previous)"
-            return
+        // "Already loaded" needs an equal SHA-256, and that an equal size. A file the size of no
+        // loaded batch of the feed is hashed beside the load (BackgroundSHA256), while the client
+        // leaves the CPU time spare between its chunks, rather than read whole before it starts.
+        let sameSize =
+            try connection.scalar(
+                "select exists (select from etl.batch where feed = $1 and status = 'loaded' and bytes in ($2, 0))", [spec.name, Int64(probe.size)],
+                as: Bool.self) ?? true
+        let sha256 = sameSize ? try probe.checksum() : nil
+        var previous: Int64?
+        if let sha256 {
+            // For a national file (only_werkgebied), "already loaded" holds only for the same werkgebied:
+            // once a gemeente is added, the file is loaded again by itself, replacing the earlier batch.
+            let found = try connection.execute(
+                """
+                select batch_id, not $3 or details->>'werkgebied' is not distinct from
+                       (select string_agg(gemeente_code, ',' order by gemeente_code collate "C") from core.gemeente)
+                from etl.batch where feed = $1 and file_sha256 = $2 and status = 'loaded'
+                order by batch_id desc limit 1
+                """, [spec.name, sha256, spec.onlyWerkgebied]
+            ).first
+            previous = try found?.decode(0)
+            let sameWerkgebied = try found?.decode(1, as: Bool.self) ?? true
+            if let previous, !options.force, sameWerkgebied {
+                result.status = .skipped
+                result.batchID = previous
+                result.message = "already loaded as batch \(previous)"
+                return
+            }
         }
-        let batchID = try BatchLog(connection: connection).open(feed: spec.name, file: file, sha256: probe.sha256, bytes: Int64(probe.size))
+        let hasher = sha256 == nil ? BackgroundSHA256(probe) : nil
+        defer { hasher?.stop() }
+        let checksum = { () throws -> String in try sha256 ?? hasher?.wait() ?? probe.checksum() }
+        let batchID = try BatchLog(connection: connection).open(feed: spec.name, file: file, sha256: sha256, bytes: Int64(probe.size))
         result.batchID = batchID
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
         try BatchJanitor.hold(batchID, connection)
@@ -126,14 +141,17 @@ public final class Loader {
         defer { session?.fill(&result) }
         do {
             session = try LoadSession(loader: self, probe: probe, options: options)
-            try session?.load(batch: batchID, replacing: previous)
+            try session?.load(batch: batchID, replacing: previous, checksum: checksum)
         } catch {
             // Once its batch is open, whatever fails is recorded on it, with every reject; over a
             // lost connection nothing can be, and the next run marks the batch abandoned.
             guard Loader.code(error) != .connectionLost else { throw error }
             do {
+                // The file's checksum too, unless the load was stopped (or the file changed).
+                let stopped = options.shouldStop?() ?? false
                 try BatchLog(connection: connection).failed(
-                    batchID, message: Loader.describe(error), read: session?.rowsRead ?? 0, rejects: session?.allRejects ?? [])
+                    batchID, message: Loader.describe(error), read: session?.rowsRead ?? 0, rejects: session?.allRejects ?? [],
+                    sha256: stopped ? nil : try? checksum())
             } catch let recording {
                 // The first error may not look like a lost connection (the server went away
                 // while it answered); that nothing could be recorded over it says so.
