@@ -47,6 +47,56 @@ $$;
 comment on function core.spending_exchange_indexes(regclass) is 'The CREATE INDEX statements a fresh table still lacks to be a partition of core.spending (primary key first), for the loader to run before core.spending_exchange.';
 revoke execute on function core.spending_exchange_indexes(regclass) from public;
 
+-- The sum of a table's rows (of core.spending's columns) per group of rpt.spending_summary, as a query.
+create or replace function core.spending_summary_query(rows regclass) returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select format('select %1$s, sum(amount) as amount, count(*) as lines from %2$s group by %1$s',
+                  'gemeente_code, year, inzet_level, category, project_code', rows)
+$$;
+comment on function core.spending_summary_query(regclass) is 'The query that sums a table of core.spending''s columns per group of rpt.spending_summary.';
+revoke execute on function core.spending_summary_query(regclass) from public;
+
+-- Where the loader's second connection sums a fresh table for rpt.spending_summary: a table beside it.
+create or replace function core.spending_summary_table(fresh regclass) returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select format('%I.%I', n.nspname, c.relname || '_summary') from pg_class as c
+    join pg_namespace as n on n.oid = c.relnamespace where c.oid = fresh
+$$;
+comment on function core.spending_summary_table(regclass) is 'The table beside a fresh table where the loader sums it for rpt.spending_summary (core.spending_exchange_steps).';
+revoke execute on function core.spending_summary_table(regclass) from public;
+
+-- What the loader runs on a fresh table before core.spending_exchange, on its two connections at
+-- once (the fresh table is committed): `second` steps on the second connection, in order, each in
+-- a transaction of its own; the others on the load's connection, in its transaction. A step of
+-- the load's connection starts once the second's steps of earlier phases have ended (it may need
+-- a lock those hold: the load's transaction keeps its locks to its end, so the second connection
+-- must never wait for it). Phase 1: the indexes still missing (core.spending_exchange_indexes:
+-- the key, the costliest, on the second connection, the others on the load's; builds take SHARE
+-- locks, which do not conflict). Phase 2: the load's connection adds the parent's foreign keys
+-- (one anti-join each) while the second sums the year's groups for rpt.spending_summary into
+-- core.spending_summary_table(fresh). Both would otherwise run in the exchange, in one process
+-- each, after the builds; the second connection's build ends before the load's two at millions of
+-- rows. The exchange takes that sum when it holds the fresh table's rows of the year and no more.
+create or replace function core.spending_exchange_steps(fresh regclass) returns table (second boolean, phase integer, statement text)
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select s.second, s.phase, s.statement from (
+        select i.n = 1 as second, 1 as phase, i.statement, i.n as step
+        from core.spending_exchange_indexes(fresh) with ordinality as i (statement, n)
+        union all
+        select false, 2, format('alter table %s add constraint %I %s', fresh, c.conname, pg_get_constraintdef(c.oid)), 1000
+        from pg_constraint as c
+        where c.conrelid = 'core.spending'::regclass and c.contype = 'f'
+              and not exists (select from pg_constraint as f where f.conrelid = fresh and f.conname = c.conname)
+        union all
+        select true, 2, format('drop table if exists %s', core.spending_summary_table(fresh)), 2000
+        union all
+        select true, 2, format('create table %s as %s', core.spending_summary_table(fresh), core.spending_summary_query(fresh)), 2001
+    ) as s
+    order by s.step, s.statement
+$$;
+comment on function core.spending_exchange_steps(regclass) is 'What the loader runs on a fresh table before core.spending_exchange, on its two connections at once, in phases: the missing indexes; the parent''s foreign keys and the year''s sum for rpt.spending_summary.';
+revoke execute on function core.spending_exchange_steps(regclass) from public;
+
 -- A replace load of a partitioned target calls <target>_exchange(fresh, year, feed, batch, rows) once per
 -- year of its file, inside the load's transaction, with `fresh` holding the batch's rows of that
 -- year (`rows` of them, no indexes). The function keeps the rows of other feeds, tallies what earlier batches of
@@ -62,6 +112,8 @@ declare
     cols constant text := (select string_agg(quote_ident(a.attname), ', ' order by a.attnum) from pg_attribute a
                            where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = '');
     groups constant text := 'gemeente_code, year, inzet_level, category, project_code';
+    summed regclass := to_regclass(core.spending_summary_table(fresh));
+    summed_fits boolean := false;
     holders regclass[] := array['core.spending_default'::regclass];
     holder regclass;
     rec record;
@@ -92,6 +144,12 @@ begin
         drop table pg_temp.leefbaar_held;
     end loop;
     if kept > 0 then
+        -- Kept rows go in before the foreign keys (core.spending_exchange_steps may have added
+        -- them): an insert under a deferred key leaves trigger events, and ALTER TABLE below would
+        -- refuse the table. The keys are added again below, checked over all the rows.
+        for rec in select c.conname from pg_constraint as c where c.conrelid = fresh and c.contype = 'f' loop
+            execute format('alter table %s drop constraint %I', fresh, rec.conname);
+        end loop;
         foreach holder in array holders loop
             execute format('insert into %s (%s) select %s from %s where year = %s and batch_id <> all ($1)', fresh, cols, cols, holder, y)
                 using earlier;
@@ -118,23 +176,36 @@ begin
         execute format('analyze %s', fresh);
     end if;
     -- An exchange fires no statement trigger. rpt.spending_summary groups by year, so the year's
-    -- groups are exactly what goes; what comes is the fresh table's (kept rows included).
-    -- The groups are summed by a CREATE TABLE AS, which PostgreSQL runs with parallel workers
-    -- (an INSERT … SELECT runs in one process): the other core is idle while the exchange runs.
+    -- groups are exactly what goes; what comes is the fresh table's (kept rows included): the
+    -- loader's sum of it (core.spending_exchange_steps) when that holds the year's rows and no
+    -- more, else summed here by a CREATE TABLE AS, which PostgreSQL runs with parallel workers
+    -- (an INSERT … SELECT runs in one process).
     delete from rpt.spending_summary where year = y;
-    execute format('create temp table leefbaar_summary as select %s, sum(amount) as amount, count(*) as lines from %s group by %s', groups, fresh, groups);
-    execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, amount, lines from pg_temp.leefbaar_summary', groups, groups);
-    drop table pg_temp.leefbaar_summary;
+    if summed is not null then
+        execute format('select %s = coalesce(sum(lines) filter (where year = %s), 0) and count(*) filter (where year is distinct from %s) = 0 from %s',
+                       brought, y, y, summed) into summed_fits;
+    end if;
+    if kept > 0 or not summed_fits then
+        if summed is not null then
+            execute format('drop table %s', summed);
+        end if;
+        execute format('create temp table leefbaar_summary as %s', core.spending_summary_query(fresh));
+        summed := 'pg_temp.leefbaar_summary'::regclass;
+    end if;
+    execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, amount, lines from %s', groups, groups, summed);
+    execute format('drop table %s', summed);
     -- The parent's NOT NULLs, CHECKs and foreign keys (the loader's fresh table has none, so a row
-    -- that breaks one became a reject) and the year's range: the NOT NULLs and CHECKs verified in
-    -- one scan, each foreign key in one anti-join; ATTACH reuses these constraints. The fresh
+    -- that breaks one became a reject, but for the foreign keys core.spending_exchange_steps adds)
+    -- and the year's range: the NOT NULLs and CHECKs verified in one scan, each foreign key in one
+    -- anti-join; ATTACH reuses these constraints. The fresh
     -- table is made without autovacuum (it would take a lock the index builds wait for); the
     -- partition has it.
     execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L), reset (autovacuum_enabled)', fresh,
                    (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
                     from pg_attribute a where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull)
                    || coalesce((select ', ' || string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
-                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')), ''),
+                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')
+                                      and not exists (select from pg_constraint f where f.conrelid = fresh and f.conname = c.conname)), ''),
                    name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
     -- The primary key from its unique index (the columns are NOT NULL by now: no scan). ATTACH
     -- then finds every index and builds nothing; the range constraint above spares its scan.

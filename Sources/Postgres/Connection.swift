@@ -89,7 +89,14 @@ public final class Connection {
         guard sent == 1 else { throw connectionError() }
     }
 
-    /// Waits for the statement sent with `send` and returns its result, or throws its error.
+    /// Sends a script of several statements (no parameters) without waiting for it; `receive`
+    /// waits for all of them and throws the first error.
+    public func sendScript(_ sql: String) throws {
+        guard PQsendQuery(handle, sql) == 1 else { throw connectionError() }
+    }
+
+    /// Waits for the statement sent with `send` (or `sendScript`) and returns its (first) result,
+    /// or throws its error.
     @discardableResult
     public func receive() throws -> QueryResult {
         try finishCommand()

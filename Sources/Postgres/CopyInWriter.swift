@@ -153,16 +153,34 @@ extension Connection {
     func finishCommand() throws -> QueryResult {
         var first: QueryResult?
         var failure: (any Error)?
+        // A script (`sendScript`) returns a result per statement: the first error of any is thrown.
         while let result = PQgetResult(handle) {
-            if first == nil && failure == nil {
+            if failure != nil {
+                PQclear(result)
+            } else if first == nil {
                 do { first = try check(result) } catch { failure = error }
             } else {
-                PQclear(result)
+                do { _ = try check(result) } catch { failure = error }
             }
         }
         if let failure { throw failure }
         guard let first else { throw connectionError() }
         return first
+    }
+
+    /// Waits for the next `count` results of a script sent with `sendScript` (one per statement),
+    /// leaving the rest to come; throws the first error (the server skips the rest of the script;
+    /// its end is read too). Fewer results when the script ends first.
+    public func receive(results count: Int) throws {
+        for _ in 0..<count {
+            guard let result = PQgetResult(handle) else { return }
+            do {
+                _ = try check(result)
+            } catch {
+                drainResults()
+                throw error
+            }
+        }
     }
 
     func drainResults() {

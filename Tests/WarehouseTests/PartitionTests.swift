@@ -113,6 +113,47 @@ import Testing
         }
     }
 
+    /// Before the exchange the loader runs core.spending_exchange_steps on its two connections: the
+    /// key's build, then the year's sum for the summary, on the second; the other indexes, then
+    /// (once the key is built: the load's transaction keeps its locks) the foreign key, on the load's. The exchange takes that sum only when it holds the fresh table's
+    /// rows of the year and no others, and sums the table itself otherwise.
+    @Test func theExchangeTakesTheLoadersSumOnlyWhenItHoldsTheYearsRows() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try db.execute("create table staging.t (like core.spending including defaults including generated)")
+            #expect(
+                try db.execute("select second, phase, statement from core.spending_exchange_steps('staging.t')").map {
+                    "\(try $0.decode(0, as: Bool.self) ? "second" : "load") \(try $0.decode(1, as: Int.self)): \(try $0.decode(2, as: String.self))"
+                } == [
+                    "second 1: create unique index on staging.t USING btree (gemeente_code, journal, document, line_no)",
+                    "load 1: create index on staging.t USING btree (year, gemeente_code, inzet_level)",
+                    "load 1: create index on staging.t USING btree (project_code) WHERE (project_code IS NOT NULL)",
+                    "load 2: alter table staging.t add constraint spending_gemeente_fk FOREIGN KEY (gemeente_code) REFERENCES core.gemeente(gemeente_code) DEFERRABLE INITIALLY DEFERRED",
+                    "second 2: drop table if exists staging.t_summary",
+                    "second 2: create table staging.t_summary as select gemeente_code, year, inzet_level, category, project_code, sum(amount) as amount, count(*) as lines from staging.t group by gemeente_code, year, inzet_level, category, project_code",
+                ])
+            try db.execute("drop table staging.t")
+            // A sum whose amounts are a hundred times the rows' shows which sum the exchange took.
+            for (lines, expected) in [("count(*)", "1100.00"), ("count(*) + 1", "11.00"), ("count(*) filter (where line_no = 1)", "11.00")] {
+                try db.execute("begin")
+                try db.executeScript(MergeSQL.createTallies)
+                try db.execute("create table staging.t (like core.spending including defaults including generated)")
+                try db.execute(
+                    """
+                    insert into staging.t (gemeente_code, journal, document, line_no, booking_date, inzet_level, category, amount, batch_id, source_line)
+                    values ('GM0106', 'A', '1', 1, '2019-03-01', 'basis', 'overig', 5, 0, 2), ('GM0106', 'A', '1', 2, '2019-03-02', 'basis', 'overig', 6, 0, 3)
+                    """)
+                try db.execute(
+                    "create table staging.t_summary as select gemeente_code, year, inzet_level, category, project_code, sum(amount) * 100 as amount, \(lines) as lines from staging.t group by 1, 2, 3, 4, 5"
+                )
+                try db.execute("select core.spending_exchange('staging.t', 2019, 'ledger', 0, 2)")
+                #expect(try db.scalar("select sum(amount) from rpt.spending_summary where year = 2019", as: String.self) == expected, "\(lines)")
+                #expect(try db.scalar("select count(*) from core.spending_2019", as: Int.self) == 2)
+                #expect(try db.scalar("select count(*) from pg_tables where schemaname = 'staging'", as: Int.self) == 0)
+                try db.execute("rollback")
+            }
+        }
+    }
+
     /// When an index build on the load's connection fails, the key's build on the second
     /// connection is cancelled, the load fails with the error, and nothing changes: the old
     /// partition stays, no staging table or running build is left, and a rerun once the cause is

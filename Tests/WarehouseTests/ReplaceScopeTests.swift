@@ -87,7 +87,7 @@ import Testing
 
                 // A corrected ledger of 2019 replaces the ledger's 2019, not the register's.
                 let l2 = try load(db, feed: "ledger", file: ledgerFixed)
-                #expect(l2.status == .loaded)
+                #expect(l2.status == .loaded, "\(l2.message ?? "")")
                 #expect(try total("SUB") == "3/1260.00")
                 #expect(try total("D") == "0/0")
                 #expect(try total(nil) == "5/1425.00")

@@ -31,15 +31,21 @@ public enum BatchJanitor {
             defer { release(id, connection) }
             if try BatchLog(connection: connection).abandoned(id) { abandoned.append(id) }
             // Its staging tables (committed by the staging connection) are left over too.
-            let leftovers = try connection.execute(
-                """
-                select format('drop table if exists staging.%I', c.relname) from pg_class c
-                join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_([ab]|rows)$')
-                """, [id]
-            ).map { try $0.decode(0, as: String.self) }
-            for drop in leftovers { try connection.execute(drop) }
+            try dropStaging(of: id, connection)
         }
         return abandoned
+    }
+
+    /// Drops a batch's staging tables: `<feed>_<batch>_a` and `_b`, or `_rows` (an exchange's
+    /// fresh table) and the tables its target's steps made beside it (`_rows_summary`).
+    static func dropStaging(of batch: Int64, _ connection: Connection) throws {
+        let tables = try connection.execute(
+            """
+            select format('drop table if exists staging.%I', c.relname) from pg_class c
+            join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = 'staging' and c.relkind = 'r' and c.relname ~ ('_' || $1::text || '_([ab]|rows)(_[a-z]+)?$')
+            """, [batch]
+        ).map { try $0.decode(0, as: String.self) }
+        for drop in tables { try connection.execute(drop) }
     }
 }

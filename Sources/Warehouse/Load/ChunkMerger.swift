@@ -28,9 +28,17 @@ final class ChunkMerger {
     /// transaction of the second connection, committed by `collect`), put in place of the
     /// target's year partitions by `finish`. Nothing is merged row by row.
     private let fresh: MergeSQL?
-    /// An index build `finish` sent to the second connection, and the statements still to run
-    /// on the load's (see `startIndexBuild`).
-    private var indexBuild: [String]?
+    /// The steps `finish` sent to the second connection, and those still to run on the load's
+    /// (see `startIndexBuild`).
+    private var indexBuild: ExchangeSteps?
+
+    /// A target's `<target>_exchange_steps(regclass)` split over the two connections: the phases
+    /// of the steps sent to the second connection as one script and not yet received, in order,
+    /// and the load connection's steps.
+    struct ExchangeSteps {
+        var secondPhases: [Int]
+        var load: [(phase: Int, statement: String)]
+    }
 
     /// Creates the two staging tables (committed), or the fresh table of an exchange (in a
     /// transaction `collect` commits), on the second connection.
@@ -269,36 +277,60 @@ final class ChunkMerger {
         }
     }
 
-    /// Builds the fresh table's indexes before its exchange, two at once: the first the target's
-    /// `<target>_exchange_indexes(regclass)` names (the primary key, the costliest) on the second
-    /// connection (`startIndexBuild` sends it and returns the others), the others meanwhile on the
-    /// load's (`finishIndexBuild`). Each sorts its own index in one process (the load's settings,
-    /// `useLoadSettings`), so both cores work where one build after another left one idle through
-    /// each build's single-process steps. Both take SHARE locks, which do not conflict. The exchange
-    /// builds whatever is still missing (all of it when the target has no such function).
+    /// Makes the fresh table ready for its exchange on both connections at once: the steps the
+    /// target's `<target>_exchange_steps(regclass)` gives (the indexes still missing, with the
+    /// primary key, the costliest, on the second connection; for core.spending also its foreign
+    /// keys, and the year's sum for its summary), the second connection's sent as one script, each
+    /// step in a transaction of its own (`startIndexBuild` sends it and returns the load's), the
+    /// load's run meanwhile in the load's transaction (`finishIndexBuild`), each once the second
+    /// connection's steps of earlier phases have ended: the load's transaction holds its locks to
+    /// its end, so the second connection must never need one it holds. Each build sorts its own
+    /// index in one process (the load's settings, `useLoadSettings`), so both cores work where one
+    /// build after another left one idle through each build's single-process steps. The exchange
+    /// does whatever is still missing (all of it when the target has no such function).
     /// `analyze`: the second connection analyzes the table first (before the builds, whose locks
     /// would make it wait), so the exchange finds its statistics.
-    private func startIndexBuild(_ sql: MergeSQL, _ table: String, analyze: Bool = false) throws -> [String]? {
-        guard try stager.scalar("select to_regprocedure($1 || '_exchange_indexes(regclass)') is not null", [sql.target], as: Bool.self) == true
+    private func startIndexBuild(_ sql: MergeSQL, _ table: String, analyze: Bool = false) throws -> ExchangeSteps? {
+        guard try stager.scalar("select to_regprocedure($1 || '_exchange_steps(regclass)') is not null", [sql.target], as: Bool.self) == true
         else { return nil }
-        let statements = try stager.execute("select * from \(sql.target)_exchange_indexes($1::regclass)", [table]).map {
-            try $0.decode(0, as: String.self)
+        let steps = try stager.execute("select second, phase, statement from \(sql.target)_exchange_steps($1::regclass)", [table]).map {
+            (second: try $0.decode(0, as: Bool.self), phase: try $0.decode(1, as: Int.self), statement: try $0.decode(2, as: String.self))
         }
         if analyze { try stager.execute("analyze \(table)") }
-        guard let first = statements.first else { return nil }
-        try stager.send(first)
-        return Array(statements.dropFirst())
+        let second = steps.filter(\.second)
+        guard !second.isEmpty else { return nil }
+        try stager.sendScript(second.map { "begin; \($0.statement); commit;" }.joined(separator: "\n"))
+        return ExchangeSteps(secondPhases: second.map(\.phase), load: steps.filter { !$0.second }.map { ($0.phase, $0.statement) })
     }
 
-    private func finishIndexBuild(_ rest: [String]) throws {
+    private func finishIndexBuild(_ steps: ExchangeSteps) throws {
+        var pending = steps.secondPhases
         do {
-            for statement in rest { try db.execute(statement) }
+            for step in steps.load {
+                // The second connection's steps of earlier phases first (begin, the step, commit).
+                while let phase = pending.first, phase < step.phase {
+                    try receiveStagerStep()
+                    pending.removeFirst()
+                }
+                try db.execute(step.statement)
+            }
         } catch {
-            // Stop the other build rather than wait for it: the load is failing.
+            // Stop the other connection's steps rather than wait for them: the load is failing.
             cancelStager()
             throw error
         }
-        try stager.receive()
+        for _ in pending { try receiveStagerStep() }
+        stager.discardResults()  // the end of the script
+    }
+
+    /// Waits for one step of the second connection's script: its begin, statement and commit.
+    private func receiveStagerStep() throws {
+        do {
+            try stager.receive(results: 3)
+        } catch {
+            endStagerTransaction()
+            throw error
+        }
     }
 
     /// Stops the build `finish` started, when the table is not to be exchanged as it is.
@@ -312,6 +344,12 @@ final class ChunkMerger {
     private func cancelStager() {
         stager.cancelToken()?.cancel()
         stager.discardResults()
+        endStagerTransaction()
+    }
+
+    /// Rolls back the transaction a failed or cancelled step of the second connection left open.
+    private func endStagerTransaction() {
+        if stager.isOpen, stager.inTransaction { _ = try? stager.execute("rollback") }
     }
 
     private func reportDuplicates(_ sql: MergeSQL, _ error: PostgresError?) throws {
@@ -361,7 +399,7 @@ final class ChunkMerger {
     /// Drops the staging tables; call after the load's transaction has ended.
     func dropStaging() {
         // An exchange's fresh table not yet committed goes with its transaction.
-        if stager.isOpen, stager.inTransaction { _ = try? stager.execute("rollback") }
-        for table in tables + [fresh].compactMap({ $0 }) where stager.isOpen { _ = try? stager.execute("drop table if exists \(table.staging)") }
+        endStagerTransaction()
+        if stager.isOpen { try? BatchJanitor.dropStaging(of: batchID, stager) }
     }
 }
