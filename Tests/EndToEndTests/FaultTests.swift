@@ -31,6 +31,18 @@ import TestSupport
         return false
     }
 
+    /// Polls until a statement of this database (`statement`, a LIKE pattern) waits for a lock,
+    /// or `load` has ended (then false).
+    func awaitLockWait(_ load: RunningTool, _ db: Connection, statement: String = "%") throws -> Bool {
+        try awaitPhase(load) {
+            try db.scalar(
+                """
+                select count(*) from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like $1
+                """, [statement], as: Int.self) ?? 0 > 0
+        }
+    }
+
     /// The batch opened after `before`, running.
     func running(_ db: Connection, after before: Int64) throws -> Bool {
         try db.scalar("select count(*) from etl.batch where batch_id > $1 and status = 'running'", [before], as: Int.self) == 1
@@ -197,6 +209,41 @@ import TestSupport
         }
     }
 
+    /// A row another session writes into the year while a ledger load replaces it is not lost with
+    /// the old partition: the exchange locks the year against writes before it counts the rows to
+    /// keep, so the row (committed while the load waits for it) is counted and kept.
+    @Test func aRowWrittenIntoTheYearDuringTheExchangeIsKept() throws {
+        try withLedger { cluster, name, env, url in
+            let db = try cluster.connect(database: name)
+            #expect(try runTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env).status == 0)
+            let writer = try cluster.connect(database: name)
+            try writer.execute("begin")
+            let manual = try writer.scalar(
+                "insert into etl.batch (feed, file_name, file_sha256, status) values ('manual', 'by hand', repeat('b', 64), 'loaded') returning batch_id",
+                as: Int64.self)
+            try writer.execute(
+                """
+                insert into core.spending (gemeente_code, journal, document, line_no, booking_date, inzet_level, category, amount, batch_id, source_line)
+                values ('GM0106', 'HAND', 'H-1', 1, '2019-06-01', 'basis', 'overig', 7, $1, 1)
+                """, [manual])
+            // The same lines again (another file): the ledger's 2019 is replaced.
+            let again = FileManager.default.temporaryDirectory.appendingPathComponent("grootboek-fault-\(UUID().uuidString).csv")
+            try (Self.ledger + "\n").write(to: again, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: again) }
+            let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", again.path], environment: env)
+            #expect(try awaitLockWait(load, db, statement: "%spending_exchange%"))
+            try writer.execute("commit")
+            let result = load.wait()
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try db.scalar("select count(*) from core.spending where journal = 'HAND'", as: Int.self) == 1)
+            #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == Self.lines + 1)
+            #expect(
+                try db.scalar(
+                    "select (select sum(amount) from rpt.spending_summary where year = 2019) = (select sum(amount) from core.spending where year = 2019)",
+                    as: Bool.self) == true)
+        }
+    }
+
     /// SIGTERM while the load waits in a statement (here on a lock the test holds): the statement
     /// is cancelled, and the load ends as interrupted (130), not as a failed file (1).
     @Test func sigtermDuringAStatementIsAnInterruption() throws {
@@ -206,12 +253,7 @@ import TestSupport
             try holder.execute("begin")
             try holder.execute("lock table core.spending in access exclusive mode")
             let load = try RunningTool("leefbaar-etl", ["load", "--feed", "ledger", url.path], environment: env)
-            let waiting = try awaitPhase(load) {
-                try db.scalar(
-                    "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()",
-                    as: Int.self) ?? 0 > 0
-            }
-            #expect(waiting)
+            #expect(try awaitLockWait(load, db))
             load.signal(SIGTERM)
             let result = load.wait()
             try holder.execute("rollback")
