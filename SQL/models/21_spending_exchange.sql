@@ -132,10 +132,12 @@ begin
     -- The year's rows now: its partition and the default partition's rows of the year. Earlier
     -- batches of the feed lose theirs; every other row is kept.
     -- Counted by a CREATE TABLE AS, with parallel workers (a loop over a query runs in one process).
-    -- Each holder is locked against writes first (readers go on): a row another session adds to
+    -- core.spending is locked against writes first (readers go on): a row another session adds to
     -- the year after the count would otherwise go with the old partition, uncounted and not kept.
+    -- The parent, not the partition: a writer waits before it holds anything, so the exchange's
+    -- later exclusive lock on the parent cannot deadlock with it.
+    lock table core.spending in share mode;
     foreach holder in array holders loop
-        execute format('lock table %s in share mode', holder);
         execute format('create temp table leefbaar_held as select batch_id, count(*) as n from %s where year = %s group by 1', holder, y);
         for rec in select h.batch_id, h.n from pg_temp.leefbaar_held as h loop
             if rec.batch_id = any (earlier) then
