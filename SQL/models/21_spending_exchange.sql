@@ -47,11 +47,18 @@ $$;
 comment on function core.spending_exchange_indexes(regclass) is 'The CREATE INDEX statements a fresh table still lacks to be a partition of core.spending (primary key first), for the loader to run before core.spending_exchange.';
 revoke execute on function core.spending_exchange_indexes(regclass) from public;
 
+-- The groups of rpt.spending_summary, as a column list.
+create or replace function core.spending_summary_groups() returns text
+language sql immutable set search_path = pg_catalog, pg_temp as $$
+    select 'gemeente_code, year, inzet_level, category, project_code'
+$$;
+comment on function core.spending_summary_groups() is 'The columns rpt.spending_summary groups core.spending by, as a column list.';
+revoke execute on function core.spending_summary_groups() from public;
+
 -- The sum of a table's rows (of core.spending's columns) per group of rpt.spending_summary, as a query.
 create or replace function core.spending_summary_query(rows regclass) returns text
 language sql stable set search_path = pg_catalog, pg_temp as $$
-    select format('select %1$s, sum(amount) as amount, count(*) as lines from %2$s group by %1$s',
-                  'gemeente_code, year, inzet_level, category, project_code', rows)
+    select format('select %1$s, sum(amount) as amount, count(*) as lines from %2$s group by %1$s', core.spending_summary_groups(), rows)
 $$;
 comment on function core.spending_summary_query(regclass) is 'The query that sums a table of core.spending''s columns per group of rpt.spending_summary.';
 revoke execute on function core.spending_summary_query(regclass) from public;
@@ -111,7 +118,7 @@ declare
     -- The parent's stored columns (not the generated year), from the catalog.
     cols constant text := (select string_agg(quote_ident(a.attname), ', ' order by a.attnum) from pg_attribute a
                            where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = '');
-    groups constant text := 'gemeente_code, year, inzet_level, category, project_code';
+    groups constant text := core.spending_summary_groups();
     summed regclass := to_regclass(core.spending_summary_table(fresh));
     summed_fits boolean := false;
     holders regclass[] := array['core.spending_default'::regclass];

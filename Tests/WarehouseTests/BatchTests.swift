@@ -86,7 +86,7 @@ import Testing
                 ])
                 let rows = (1...300).map { ("01-03-2019", "D", $0, $0 % 2 == 0 ? "Assen" : "Meppel", "2,00") }
                 let file = try writeFixture(dir, "l.csv", Self.ledger(rows))
-                let sha256 = try FileProbe(path: file, input: InputFormat()).sha256
+                let sha256 = try FileProbe(path: file, input: InputFormat()).checksum()
                 let first = try load(db, specText: spec, file: file)
                 #expect(first.status == .loaded, "\(first.message ?? "")")
                 #expect(try db.scalar("select file_sha256 from etl.batch where batch_id = $1", [first.batchID], as: String.self) == sha256)
@@ -95,7 +95,7 @@ import Testing
                 #expect(again.message == "already loaded as batch \(first.batchID ?? -1)")
                 // The same size, other bytes (an amount of 3,00): hashed first, so the check sees the checksum.
                 let other = try writeFixture(dir, "l2.csv", Self.ledger(rows.map { r in r.2 == 7 ? (r.0, r.1, r.2, r.3, "3,00") : r }))
-                let otherSHA256 = try FileProbe(path: other, input: InputFormat()).sha256
+                let otherSHA256 = try FileProbe(path: other, input: InputFormat()).checksum()
                 #expect(otherSHA256 != sha256)
                 let failed = try load(db, specText: spec, file: other)
                 #expect(failed.errorCode == .checkFailed)

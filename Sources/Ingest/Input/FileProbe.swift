@@ -1,14 +1,12 @@
 import Crypto
 import Foundation
 
-/// What is known about an input file before it is parsed: size, BOM, encoding, delimiter, and its
-/// SHA-256 unless made with `hashing: false` (then only the first 64 KiB are read, and
-/// `BackgroundSHA256` computes the checksum beside the load).
+/// What is known about an input file before it is parsed: size, BOM, encoding, delimiter, from its
+/// identity and first 64 KiB. Its SHA-256 is read apart (`checksum`): before the load when the file
+/// may have been loaded already, else beside it (`BackgroundSHA256`).
 package struct FileProbe {
     package let path: String
     package let size: Int
-    /// The SHA-256 of the file's bytes; nil when the probe was made with `hashing: false`.
-    package let sha256: String?
     package let bomLength: Int
     package let encoding: TextEncoding
     package let delimiter: UInt8
@@ -16,21 +14,15 @@ package struct FileProbe {
     /// of exactly the bytes loaded only while these stay the same.
     package let identity: FileIdentity
 
-    package init(path: String, input: InputFormat, hashing: Bool = true) throws {
+    package init(path: String, input: InputFormat) throws {
         self.path = path
         let handle = try openForReading(path)
         defer { try? handle.close() }
         identity = try FileIdentity(handle.fileDescriptor, path: path)
-        let first: [UInt8]
-        if hashing {
-            let whole = try FileProbe.digest(handle, keeping: 1 << 16)
-            (sha256, size, first) = (whole.sha256, whole.size, whole.first)
-        } else {
-            var head: [UInt8] = []
-            while head.count < 1 << 16, let data = try handle.read(upToCount: (1 << 16) - head.count), !data.isEmpty {
-                head.append(contentsOf: data)
-            }
-            (sha256, size, first) = (nil, Int(identity.size), head)
+        size = Int(identity.size)
+        var first: [UInt8] = []
+        while first.count < 1 << 16, let data = try handle.read(upToCount: (1 << 16) - first.count), !data.isEmpty {
+            first.append(contentsOf: data)
         }
         bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: path)
@@ -54,34 +46,24 @@ package struct FileProbe {
         guard FileIdentity(now) == identity else { throw FileProbe.changed(path) }
     }
 
-    /// The SHA-256 of the file's bytes: the probe's own, or read now (`shouldStop` asked before
-    /// each MiB); refused when the file is no longer the one probed.
+    /// The SHA-256 of the file's bytes, read now (`shouldStop` asked before each MiB); refused
+    /// when the file is no longer the one probed.
     package func checksum(shouldStop: () -> Bool = { false }) throws -> String {
-        if let sha256 { return sha256 }
         let handle = try openForReading(path)
         defer { try? handle.close() }
         guard try FileIdentity(handle.fileDescriptor, path: path) == identity else { throw FileProbe.changed(path) }
-        let whole = try FileProbe.digest(handle, keeping: 0, shouldStop: shouldStop)
-        guard Int64(whole.size) == identity.size else { throw FileProbe.changed(path) }
-        return whole.sha256
+        var hasher = SHA256()
+        var read: Int64 = 0
+        while !shouldStop(), let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            hasher.update(data: data)
+            read += Int64(data.count)
+        }
+        guard read == identity.size else { throw FileProbe.changed(path) }
+        return hasher.finalize().hexDigits
     }
 
     static func changed(_ path: String) -> WarehouseError {
         WarehouseError(.fileChanged, "\(path): the file changed while it was loaded (it is still being written?); nothing loaded, it loads once it is complete")
-    }
-
-    /// Reads `handle` to its end: the SHA-256 of its bytes, how many there were, and the first
-    /// `keeping` of them. `shouldStop` is asked before each MiB.
-    static func digest(_ handle: FileHandle, keeping: Int, shouldStop: () -> Bool = { false }) throws -> (sha256: String, size: Int, first: [UInt8]) {
-        var hasher = SHA256()
-        var first: [UInt8] = []
-        var size = 0
-        while !shouldStop(), let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-            hasher.update(data: data)
-            if first.count < keeping { first.append(contentsOf: data.prefix(keeping - first.count)) }
-            size += data.count
-        }
-        return (hasher.finalize().hexDigits, size, first)
     }
 
     /// Refuses, before anything is stored, a file that is not what the spec reads: a workbook given

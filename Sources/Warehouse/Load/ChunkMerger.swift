@@ -36,8 +36,8 @@ final class ChunkMerger {
     /// of the steps sent to the second connection as one script and not yet received, in order,
     /// and the load connection's steps.
     struct ExchangeSteps {
-        var secondPhases: [Int]
-        var load: [(phase: Int, statement: String)]
+        let secondPhases: [Int]
+        let load: [(phase: Int, statement: String)]
     }
 
     /// Creates the two staging tables (committed), or the fresh table of an exchange (in a

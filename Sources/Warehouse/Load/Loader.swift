@@ -64,7 +64,7 @@ public final class Loader {
             throw WarehouseError(.invalidInput, "the database is not migrated (it has no etl.batch): run `leefbaar-etl migrate`; nothing loaded")
         }
         // Hashed later: beside the load, or before it when a loaded batch of the feed has the size.
-        let probe = try FileProbe(path: file, input: spec.input, hashing: false)
+        let probe = try FileProbe(path: file, input: spec.input)
         result.bytes = probe.size
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
             let privacy = try PrivacyGuard.fromEnvironment()
@@ -131,7 +131,7 @@ public final class Loader {
         }
         let hasher = sha256 == nil ? BackgroundSHA256(probe) : nil
         defer { hasher?.stop() }
-        let checksum = { () throws -> String in try sha256 ?? hasher?.wait() ?? probe.checksum() }
+        let checksum = { () throws -> String in try sha256 ?? hasher?.wait() ?? probe.checksum() }  // hasher is set when sha256 is not
         let batchID = try BatchLog(connection: connection).open(feed: spec.name, file: file, sha256: sha256, bytes: Int64(probe.size))
         result.batchID = batchID
         // Held while the batch runs: a batch left 'running' without this lock lost its process.
