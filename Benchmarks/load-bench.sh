@@ -6,7 +6,7 @@
 #   A6  psql \copy into a table of core.spending's shape (its generated year column computed),
 #       then core.spending's primary key and two indexes built: the same table, no RLS
 #   A6- the same with year a plain column left empty (what earlier runs called A6)
-#   pgloader of the Dutch file (when pgloader is installed; BENCH_PGLOADER=0 skips it)
+#   pgloader of the Dutch file (installed when missing, as root; BENCH_PGLOADER=0 skips it)
 #   leefbaar-etl into an empty warehouse; replacing the year that holds the same rows; a
 #   1,000-line ledger of another year into the warehouse holding them; a no-op rerun
 # with each client's peak RSS. A6, A6-, the load into an empty warehouse and the replace of its year
@@ -37,8 +37,16 @@ scripts/pg-local.sh start 2>/dev/null
 url="$(scripts/pg-local.sh url)"
 admin="${url/dbname=leefbaar/dbname=postgres}"
 burl="${url/dbname=leefbaar/dbname=bench}"
-pgloader_bin="$(command -v pgloader || true)"
-[ "${BENCH_PGLOADER:-1}" = 0 ] && pgloader_bin=""
+# pgloader: installed when missing (as root, with apt); BENCH_PGLOADER=0 leaves it out.
+pgloader_bin=""
+if [ "${BENCH_PGLOADER:-1}" != 0 ]; then
+  if ! command -v pgloader >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing pgloader" >&2
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader; } >/dev/null 2>&1 || echo "pgloader could not be installed" >&2
+  fi
+  pgloader_bin="$(command -v pgloader || true)"
+  [ -n "$pgloader_bin" ] || echo "pgloader is not installed: its column stays empty" >&2
+fi
 
 # seconds and peak RSS (MiB) of a command: "S RSS"
 measure() {
