@@ -104,12 +104,78 @@ $$;
 comment on function core.spending_exchange_steps(regclass) is 'What the loader runs on a fresh table before core.spending_exchange, on its two connections at once, in phases: the missing indexes; the parent''s foreign keys and the year''s sum for rpt.spending_summary.';
 revoke execute on function core.spending_exchange_steps(regclass) from public;
 
--- A replace load of a partitioned target calls <target>_exchange(fresh, year, feed, batch, rows) once per
+-- The query that counts the rows of year y in the tables that hold it (its partition, when there
+-- is one, and the default partition) per batch: (batch_id, n).
+create or replace function core.spending_held_query(y integer) returns text
+language sql stable set search_path = pg_catalog, pg_temp as $$
+    select format(
+        'select batch_id, count(*) as n from (%s) as h group by 1',
+        string_agg(format('select batch_id from %s where year = %s', c.oid::regclass, y), ' union all ' order by c.oid)
+    )
+    from pg_class as c
+    where c.oid in ('core.spending_default'::regclass, to_regclass('core.spending_' || y))
+$$;
+comment on function core.spending_held_query(integer) is 'The query that counts a year''s rows of core.spending per batch, over its partition and the default partition.';
+revoke execute on function core.spending_held_query(integer) from public;
+
+-- The first step of a year's exchange, in the load's transaction: core.spending is locked against
+-- writes (readers go on) to the transaction's end, and the count of the year's rows per batch
+-- (core.spending_held_query, as one jsonb object {batch: rows}) is returned as a query. The loader
+-- runs that query on its second connection once this lock is held, so the count sees every row a
+-- writer committed before it and no writer can add one afterwards, while the load's connection
+-- checks the fresh table's rules (core.spending_exchange_rules); it hands the count to
+-- core.spending_exchange. The parent is locked, not the partition: a writer waits before it holds
+-- anything, so the exchange's later exclusive lock on the parent cannot deadlock with it.
+create or replace function core.spending_exchange_lock(y integer) returns text
+language plpgsql set search_path = pg_catalog, pg_temp as $$
+begin
+    lock table core.spending in share mode;
+    return format('select coalesce(jsonb_object_agg(batch_id, n), ''{}'') from (%s) as g', core.spending_held_query(y));
+end
+$$;
+comment on function core.spending_exchange_lock(integer) is 'Locks core.spending against writes for the load''s transaction and returns the query that counts a year''s rows per batch, for the loader''s second connection.';
+revoke execute on function core.spending_exchange_lock(integer) from public;
+
+-- The parent's NOT NULLs, CHECKs and foreign keys, and the year's range, on a fresh table of year
+-- y: those it lacks, added in one ALTER TABLE (the NOT NULLs and CHECKs verified in one scan, in
+-- one process; each foreign key by one anti-join). ATTACH then reuses them, and the range spares
+-- its scan. The loader's fresh table has none of them (a row that breaks one became a reject),
+-- but for the foreign keys core.spending_exchange_steps adds; it is made without autovacuum (it
+-- would take a lock the index builds wait for), which it gets back here. Run by the loader
+-- while its second connection counts the year (core.spending_exchange_lock), and by
+-- core.spending_exchange for whatever is still missing.
+create or replace function core.spending_exchange_rules(fresh regclass, y integer) returns void
+language plpgsql set search_path = pg_catalog, pg_temp set work_mem = '64MB' set jit = off as $$
+declare
+    range_name constant text := 'spending_' || y || '_range';
+begin
+    execute format('alter table %s %s', fresh, concat_ws(', ',
+        (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
+         from pg_attribute as a join pg_attribute as f on f.attrelid = fresh and f.attname = a.attname
+         where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull and not f.attnotnull),
+        (select string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
+         from pg_constraint as c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')
+               and not exists (select from pg_constraint as f where f.conrelid = fresh and f.conname = c.conname)),
+        case when not exists (select from pg_constraint as f where f.conrelid = fresh and f.conname = range_name) then
+            format('add constraint %I check (booking_date >= %L and booking_date < %L)', range_name, make_date(y, 1, 1), make_date(y + 1, 1, 1))
+        end,
+        'reset (autovacuum_enabled)'));
+end
+$$;
+comment on function core.spending_exchange_rules(regclass, integer) is 'Adds the NOT NULLs, CHECKs, foreign keys of core.spending and the year''s range that a fresh table of that year lacks (one scan).';
+revoke execute on function core.spending_exchange_rules(regclass, integer) from public;
+
+-- A replace load of a partitioned target calls <target>_exchange(fresh, year, feed, batch, rows, held) once per
 -- year of its file, inside the load's transaction, with `fresh` holding the batch's rows of that
 -- year (`rows` of them, no indexes). The function keeps the rows of other feeds, tallies what earlier batches of
 -- the feed lose (leefbaar_gone, leefbaar_scope: the load's temp tables), adjusts the summary,
--- builds the indexes once, and puts `fresh` in place of the year's partition.
-create or replace function core.spending_exchange(fresh regclass, y integer, feed text, batch bigint, brought bigint) returns void
+-- builds the indexes once, and puts `fresh` in place of the year's partition. `held`: the year's
+-- rows per batch as core.spending_exchange_lock's query counted them under its lock in this
+-- transaction; when null, the function locks and counts itself.
+drop function if exists core.spending_exchange(regclass, integer, text, bigint, bigint);
+create or replace function core.spending_exchange(
+    fresh regclass, y integer, feed text, batch bigint, brought bigint, held jsonb default null
+) returns void
 language plpgsql set search_path = pg_catalog, pg_temp set maintenance_work_mem = '256MB' set work_mem = '64MB' set jit = off as $$
 declare
     name constant text := 'spending_' || y;
@@ -123,6 +189,7 @@ declare
     summed_fits boolean := false;
     holders regclass[] := array['core.spending_default'::regclass];
     holder regclass;
+    counted jsonb := held;
     rec record;
     kept bigint := 0;
     pkey text;
@@ -137,23 +204,23 @@ begin
     insert into leefbaar_scope as s values (y::text, brought)
         on conflict (scope) do update set brought = s.brought + excluded.brought;
     -- The year's rows now: its partition and the default partition's rows of the year. Earlier
-    -- batches of the feed lose theirs; every other row is kept.
-    -- Counted by a CREATE TABLE AS, with parallel workers (a loop over a query runs in one process).
-    -- core.spending is locked against writes first (readers go on): a row another session adds to
-    -- the year after the count would otherwise go with the old partition, uncounted and not kept.
-    -- The parent, not the partition: a writer waits before it holds anything, so the exchange's
-    -- later exclusive lock on the parent cannot deadlock with it.
+    -- batches of the feed lose theirs; every other row is kept. Counted under the write lock
+    -- (core.spending_exchange_lock): a row another session adds to the year after the count would
+    -- otherwise go with the old partition, uncounted and not kept. The loader counts on its second
+    -- connection once it holds the lock; else here, by a CREATE TABLE AS, with parallel workers (a
+    -- loop over a query, or EXECUTE … INTO, runs in one process).
     lock table core.spending in share mode;
-    foreach holder in array holders loop
-        execute format('create temp table leefbaar_held as select batch_id, count(*) as n from %s where year = %s group by 1', holder, y);
-        for rec in select h.batch_id, h.n from pg_temp.leefbaar_held as h loop
-            if rec.batch_id = any (earlier) then
-                insert into leefbaar_gone values (rec.batch_id, y::text, rec.n);
-            else
-                kept := kept + rec.n;
-            end if;
-        end loop;
+    if counted is null then
+        execute format('create temp table leefbaar_held as %s', core.spending_held_query(y));
+        select coalesce(jsonb_object_agg(h.batch_id, h.n), '{}') into counted from pg_temp.leefbaar_held as h;
         drop table pg_temp.leefbaar_held;
+    end if;
+    for rec in select e.key::bigint as batch_id, e.value::bigint as n from jsonb_each_text(counted) as e loop
+        if rec.batch_id = any (earlier) then
+            insert into leefbaar_gone values (rec.batch_id, y::text, rec.n);
+        else
+            kept := kept + rec.n;
+        end if;
     end loop;
     if kept > 0 then
         -- Kept rows go in before the foreign keys (core.spending_exchange_steps may have added
@@ -206,19 +273,9 @@ begin
     end if;
     execute format('insert into rpt.spending_summary (%s, amount, lines) select %s, amount, lines from %s', groups, groups, summed);
     execute format('drop table %s', summed);
-    -- The parent's NOT NULLs, CHECKs and foreign keys (the loader's fresh table has none, so a row
-    -- that breaks one became a reject, but for the foreign keys core.spending_exchange_steps adds)
-    -- and the year's range: the NOT NULLs and CHECKs verified in one scan, each foreign key in one
-    -- anti-join; ATTACH reuses these constraints. The fresh
-    -- table is made without autovacuum (it would take a lock the index builds wait for); the
-    -- partition has it.
-    execute format('alter table %s %s, add constraint %I check (booking_date >= %L and booking_date < %L), reset (autovacuum_enabled)', fresh,
-                   (select string_agg(format('alter column %I set not null', a.attname), ', ' order by a.attnum)
-                    from pg_attribute a where a.attrelid = 'core.spending'::regclass and a.attnum > 0 and not a.attisdropped and a.attnotnull)
-                   || coalesce((select ', ' || string_agg(format('add constraint %I %s', c.conname, pg_get_constraintdef(c.oid)), ', ' order by c.conname)
-                                from pg_constraint c where c.conrelid = 'core.spending'::regclass and c.contype in ('c', 'f')
-                                      and not exists (select from pg_constraint f where f.conrelid = fresh and f.conname = c.conname)), ''),
-                   name || '_range', make_date(y, 1, 1), make_date(y + 1, 1, 1));
+    -- The rules the fresh table still lacks (all of them unless the loader added them already;
+    -- the foreign keys again when kept rows went in).
+    perform core.spending_exchange_rules(fresh, y);
     -- The primary key from its unique index (the columns are NOT NULL by now: no scan). ATTACH
     -- then finds every index and builds nothing; the range constraint above spares its scan.
     pkey := (select c.relname from pg_index j join pg_class c on c.oid = j.indexrelid
@@ -243,5 +300,5 @@ begin
     perform core.spending_secure_partition(('core.' || name)::regclass, 'the rows booked in ' || y);
 end
 $$;
-comment on function core.spending_exchange(regclass, integer, text, bigint, bigint) is 'Puts a load''s rows of one booking year (brought: how many) in place of that year''s partition of core.spending: keeps other feeds'' rows, tallies what the feed''s earlier batches lose, replaces the year in rpt.spending_summary, builds the indexes the loader has not built.';
-revoke execute on function core.spending_exchange(regclass, integer, text, bigint, bigint) from public;
+comment on function core.spending_exchange(regclass, integer, text, bigint, bigint, jsonb) is 'Puts a load''s rows of one booking year (brought: how many) in place of that year''s partition of core.spending: keeps other feeds'' rows, tallies what the feed''s earlier batches lose (held: the year''s rows per batch, counted under core.spending_exchange_lock), replaces the year in rpt.spending_summary, builds the indexes the loader has not built.';
+revoke execute on function core.spending_exchange(regclass, integer, text, bigint, bigint, jsonb) from public;

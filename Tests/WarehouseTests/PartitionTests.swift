@@ -154,6 +154,72 @@ import Testing
         }
     }
 
+    /// The loader counts the year's rows per batch on its second connection while its own checks
+    /// the fresh table's rules: core.spending_exchange_lock locks core.spending against writes for
+    /// the load's transaction (a writer waits) and gives the count's query; core.spending_exchange
+    /// takes that count (held) when given one and counts itself when not; the rules, once added,
+    /// are not added twice.
+    @Test func theYearIsCountedUnderTheExchangesLockAndTheExchangeTakesThatCount() throws {
+        try withMigratedDatabase { cluster, name, db throws in
+            try withTemporaryDirectory { dir throws in
+                // Two rows of one batch in 2019.
+                let rows = BatchTests.ledger([("01-03-2019", "A", 1, "Assen", "5,00"), ("02-03-2019", "A", 2, "Assen", "6,00")])
+                let loaded = try load(db, feed: "ledger", file: try writeFixture(dir, "a.csv", rows))
+                let batch = try #require(loaded.status == .loaded ? loaded.batchID : nil)
+                let writer = try cluster.connect(database: name)
+                try writer.execute("set lock_timeout = '200ms'")
+                let counter = try cluster.connect(database: name)
+                // A batch gone by its count (held) or by the exchange's own: a count of 7 for two rows shows which.
+                for (held, gone) in [("{\"\(batch)\": 7}", 7), (nil, 2)] as [(String?, Int)] {
+                    try db.execute("begin")
+                    try db.executeScript(MergeSQL.createTallies)
+                    let query = try #require(try db.scalar("select core.spending_exchange_lock(2019)", as: String.self))
+                    // Writers wait for the load's transaction; a count on another connection sees the year.
+                    do {
+                        try writer.execute(
+                            """
+                            insert into core.spending (gemeente_code, journal, document, line_no, booking_date, inzet_level, category, amount, batch_id, source_line)
+                            values ('GM0106', 'W', '1', 1, '2019-06-01', 'basis', 'overig', 1, $1, 1)
+                            """, [batch])
+                        Issue.record("a write into core.spending did not wait for the exchange's lock")
+                    } catch let error as PostgresError {
+                        #expect(error.sqlState == "55P03", "\(error)")
+                    }
+                    #expect(try counter.scalar(query, as: String.self) == "{\"\(batch)\": 2}")
+                    try db.execute("create table staging.t (like core.spending including defaults including generated)")
+                    try db.execute(
+                        """
+                        insert into staging.t (gemeente_code, journal, document, line_no, booking_date, inzet_level, category, amount, batch_id, source_line)
+                        values ('GM0106', 'A', '1', 1, '2019-03-01', 'basis', 'overig', 5, 0, 2)
+                        """)
+                    try db.execute("select core.spending_exchange_rules('staging.t', 2019)")
+                    try db.execute("select core.spending_exchange_rules('staging.t', 2019)")
+                    #expect(
+                        try db.scalar(
+                            "select count(*) from pg_constraint where conrelid = 'staging.t'::regclass and conname = 'spending_2019_range'", as: Int.self)
+                            == 1)
+                    try db.execute("select core.spending_exchange('staging.t', 2019, 'ledger', 0, 1, $1::jsonb)", [held])
+                    #expect(try db.scalar("select sum(n) from leefbaar_gone where batch_id = $1", [batch], as: Int.self) == gone, "\(held ?? "nil")")
+                    #expect(try db.scalar("select count(*) from core.spending_2019", as: Int.self) == 1)
+                    try db.execute("rollback")
+                }
+                // A row that breaks a rule fails the rules' scan with its constraint.
+                try db.execute("create table staging.t (like core.spending including defaults including generated)")
+                try db.execute(
+                    """
+                    insert into staging.t (gemeente_code, journal, document, line_no, booking_date, inzet_level, category, amount, batch_id, source_line)
+                    values ('GM0106', 'A', '1', 1, '2020-03-01', 'basis', 'overig', 5, 0, 2)
+                    """)
+                do {
+                    try db.execute("select core.spending_exchange_rules('staging.t', 2019)")
+                    Issue.record("a row of 2020 passed the rules of 2019")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == SQLState.checkViolation, "\(error)")
+                }
+            }
+        }
+    }
+
     /// When an index build on the load's connection fails, the key's build on the second
     /// connection is cancelled, the load fails with the error, and nothing changes: the old
     /// partition stays, no staging table or running build is left, and a rerun once the cause is

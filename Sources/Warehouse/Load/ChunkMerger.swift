@@ -68,14 +68,14 @@ final class ChunkMerger {
 
     /// Whether a load exchanges partitions: a replace feed whose scope is the target's `year`
     /// (`target_scope: [year]`) into a partitioned target that has an exchange function
-    /// `<target>_exchange(fresh regclass, year integer, feed text, batch bigint, rows bigint)`.
+    /// `<target>_exchange(fresh regclass, year integer, feed text, batch bigint, rows bigint, held jsonb)`.
     /// The spec's staged columns must be the target's (no stage-only columns, no after-merge SQL).
     static func exchanges(_ sql: MergeSQL, _ db: Connection) throws -> Bool {
         guard case .replace = sql.spec.merge, sql.spec.targetScope == ["year"], sql.stagingColumns == sql.columns, sql.spec.afterMerge.isEmpty
         else { return false }
         return try db.scalar(
             """
-            select c.relkind = 'p' and to_regprocedure($1 || '_exchange(regclass, integer, text, bigint, bigint)') is not null
+            select c.relkind = 'p' and to_regprocedure($1 || '_exchange(regclass, integer, text, bigint, bigint, jsonb)') is not null
             from pg_class c where c.oid = $1::regclass
             """, [sql.target], as: Bool?.self) == true
     }
@@ -247,7 +247,7 @@ final class ChunkMerger {
     /// Exchanges each year's rows for the year's partition.
     private func exchange(_ sql: MergeSQL, _ counts: [(year: Int?, rows: Int64)]) throws {
         let years = counts.compactMap { c in c.year.map { ($0, c.rows) } }
-        for (year, rows) in years {
+        for (index, (year, rows)) in years.enumerated() {
             var table = sql.staging
             if years.count > 1 {
                 // One table per year, made in the load's transaction.
@@ -265,7 +265,12 @@ final class ChunkMerger {
                 } else if years.count == 1, let rest = try startIndexBuild(sql, table) {
                     try finishIndexBuild(rest)
                 }
-                try db.execute("select \(sql.target)_exchange($1::regclass, $2, $3, $4, $5)", [table, year, sql.spec.name, batchID, rows])
+                // Only the first year's exchange may count on the second connection: the ones after it
+                // would wait there for the exclusive lock the first took on the target (the load's
+                // transaction keeps it), and the load would wait for them.
+                let held = index == 0 ? try countHeld(sql, table, year) : nil
+                try db.execute(
+                    "select \(sql.target)_exchange($1::regclass, $2, $3, $4, $5, $6::jsonb)", [table, year, sql.spec.name, batchID, rows, held])
                 try db.execute("release savepoint leefbaar_exchange")
             } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
                 try db.execute("rollback to savepoint leefbaar_exchange")
@@ -275,6 +280,30 @@ final class ChunkMerger {
                     held: sql.keysHeld(in: table, where: "t.year = \(year) and b.feed <> $1"), parameter: sql.spec.name)
             }
         }
+    }
+
+    /// The year's rows in the target per batch, counted on the second connection while the load's
+    /// checks the fresh table's rules, when the target has `<target>_exchange_lock(integer)` and
+    /// `<target>_exchange_rules(regclass, integer)`; else nil, and the exchange counts them itself
+    /// after its rules' scan, one after the other. The lock function locks the target against
+    /// writes in the load's transaction before the count's query is sent, so the count sees
+    /// every row committed before it and no writer adds one until the load ends. At 5M lines the
+    /// count reads the old partition (0.6–1.1 s) while the rules' scan runs in one process.
+    private func countHeld(_ sql: MergeSQL, _ table: String, _ year: Int) throws -> String? {
+        guard
+            try db.scalar(
+                "select to_regprocedure($1 || '_exchange_lock(integer)') is not null and to_regprocedure($1 || '_exchange_rules(regclass, integer)') is not null",
+                [sql.target], as: Bool.self) == true,
+            let count = try db.scalar("select \(sql.target)_exchange_lock($1)", [year], as: String.self)
+        else { return nil }
+        try stager.send(count)
+        do {
+            try db.execute("select \(sql.target)_exchange_rules($1::regclass, $2)", [table, year])
+        } catch {
+            cancelStager()
+            throw error
+        }
+        return try stager.receive().first?.decode(0, as: String.self)
     }
 
     /// Makes the fresh table ready for its exchange on both connections at once: the steps the
