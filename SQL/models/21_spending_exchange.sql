@@ -104,23 +104,12 @@ $$;
 comment on function core.spending_exchange_steps(regclass) is 'What the loader runs on a fresh table before core.spending_exchange, on its two connections at once, in phases: the missing indexes; the parent''s foreign keys and the year''s sum for rpt.spending_summary.';
 revoke execute on function core.spending_exchange_steps(regclass) from public;
 
--- The query that counts the rows of year y in the tables that hold it (its partition, when there
--- is one, and the default partition) per batch: (batch_id, n).
-create or replace function core.spending_held_query(y integer) returns text
-language sql stable set search_path = pg_catalog, pg_temp as $$
-    select format(
-        'select batch_id, count(*) as n from (%s) as h group by 1',
-        string_agg(format('select batch_id from %s where year = %s', c.oid::regclass, y), ' union all ' order by c.oid)
-    )
-    from pg_class as c
-    where c.oid in ('core.spending_default'::regclass, to_regclass('core.spending_' || y))
-$$;
-comment on function core.spending_held_query(integer) is 'The query that counts a year''s rows of core.spending per batch, over its partition and the default partition.';
-revoke execute on function core.spending_held_query(integer) from public;
+drop function if exists core.spending_held_query(integer);
 
 -- The first step of a year's exchange, in the load's transaction: core.spending is locked against
--- writes (readers go on) to the transaction's end, and the count of the year's rows per batch
--- (core.spending_held_query, as one jsonb object {batch: rows}) is returned as a query. The loader
+-- writes (readers go on) to the transaction's end, and the query that counts the year's rows per
+-- batch, in its partition (when there is one) and the default partition, as one jsonb object
+-- {batch: rows} (column `counted`), is returned. The loader
 -- runs that query on its second connection once this lock is held, so the count sees every row a
 -- writer committed before it and no writer can add one afterwards, while the load's connection
 -- checks the fresh table's rules (core.spending_exchange_rules); it hands the count to
@@ -130,7 +119,14 @@ create or replace function core.spending_exchange_lock(y integer) returns text
 language plpgsql set search_path = pg_catalog, pg_temp as $$
 begin
     lock table core.spending in share mode;
-    return format('select coalesce(jsonb_object_agg(batch_id, n), ''{}'') from (%s) as g', core.spending_held_query(y));
+    return (
+        select format(
+            'select coalesce(jsonb_object_agg(batch_id, n), ''{}'') as counted from (select batch_id, count(*) as n from (%s) as h group by 1) as g',
+            string_agg(format('select batch_id from %s where year = %s', c.oid::regclass, y), ' union all ' order by c.oid)
+        )
+        from pg_class as c
+        where c.oid in ('core.spending_default'::regclass, to_regclass('core.spending_' || y))
+    );
 end
 $$;
 comment on function core.spending_exchange_lock(integer) is 'Locks core.spending against writes for the load''s transaction and returns the query that counts a year''s rows per batch, for the loader''s second connection.';
@@ -190,6 +186,7 @@ declare
     holders regclass[] := array['core.spending_default'::regclass];
     holder regclass;
     counted jsonb := held;
+    count_query text;
     rec record;
     kept bigint := 0;
     pkey text;
@@ -208,11 +205,11 @@ begin
     -- (core.spending_exchange_lock): a row another session adds to the year after the count would
     -- otherwise go with the old partition, uncounted and not kept. The loader counts on its second
     -- connection once it holds the lock; else here, by a CREATE TABLE AS, with parallel workers (a
-    -- loop over a query, or EXECUTE … INTO, runs in one process).
-    lock table core.spending in share mode;
+    -- loop over a query, or EXECUTE … INTO, runs in one process). Locking again is a no-op.
+    count_query := core.spending_exchange_lock(y);
     if counted is null then
-        execute format('create temp table leefbaar_held as %s', core.spending_held_query(y));
-        select coalesce(jsonb_object_agg(h.batch_id, h.n), '{}') into counted from pg_temp.leefbaar_held as h;
+        execute format('create temp table leefbaar_held as %s', count_query);
+        select h.counted into counted from pg_temp.leefbaar_held as h;
         drop table pg_temp.leefbaar_held;
     end if;
     for rec in select e.key::bigint as batch_id, e.value::bigint as n from jsonb_each_text(counted) as e loop
