@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fixtures in Tests/Fixtures/real/: files shaped like what gemeenten, BZK, CBS and
 partners publish (a subsidy register, a Leefbaarometer 3.0 export, the Leefbaarometer 2.0
-workbook, a JSON list of classes, a CBS kerncijfers table). Deterministic; run again to remake.
+workbook, a JSON list of classes, a CBS kerncijfers table, an SAP line-item export).
+Deterministic; run again to remake.
 The workbook's values are also written to a CSV twin, so tests can sum them without an xlsx reader.
 Needs openpyxl (pip install openpyxl)."""
 import os, random, re, shutil, tempfile, zipfile
@@ -149,5 +150,27 @@ for g, name in (("0106", "Assen"), ("1731", "Midden-Drenthe"), ("0363", "Amsterd
         for b in range(3):
             lines.append(f'"Buurt {w}{b}";"{name}";"Buurt     ";"BU{g}0{w}0{b}";".";"{"." if b == 2 else rnd.randint(100, 900)}"')
 with open(os.path.join(out, "kwb-2019.csv"), "w", encoding="cp1252", newline="") as f:
+    f.write("\r\n".join(lines) + "\r\n")
+# 6. SAP line items of the livability accounts (FBL3N saved as a spreadsheet file, Dutch user
+# settings): ';', Windows-1252, CRLF, dd.mm.yyyy, credits with the minus after the amount.
+sap = random.Random(20191231)
+accounts = ["480100", "480200", "480300"]
+centres = ["4100ASSEN", "4200HOOG", "4300MIDD", "4400MEPP"]
+texts = ["Schoonmaak portiek", "Buurtbemiddeling Q{q}", "Bewonersavond café", "Opruimactie groen", "Huismeester inzet", "Storno dubbele boeking"]
+lines = ["Bedrijfsnummer;Grootboekrekening;Toewijzing;Documentnummer;Boekingsregel;Documentsoort;Boekingsdatum;Kostenplaats;WBS-element;Bedrag in lokale valuta;Lokale valuta;Tekst"]
+for i in range(36):
+    d, m = sap.randint(1, 28), sap.randint(1, 12)
+    account, centre = sap.choice(accounts), sap.choice(centres)
+    credit = i % 5 == 3
+    cents = sap.randint(100, 45000000)
+    amount = f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d}" + ("-" if credit else "")
+    text = sap.choice(texts).replace("{q}", str((m - 1) // 3 + 1))
+    if credit:
+        text = "Creditnota " + text.lower()
+    wbs = f"LB-2019-{sap.randint(1, 9):02d}" if sap.random() < 0.5 else ""
+    lines.append(f"1000;{account};{centre};{1900000101 + i};{2 if credit else 1};{'KG' if credit else 'KR'};{d:02d}.{m:02d}.2019;{centre};{wbs};{amount};EUR;{text}")
+lines.append("1000;480100;4100ASSEN;1900000200;1;SA;31.12.2019;4100ASSEN;;0,00;EUR;Herclassificatie")
+lines.append("1000;480200;4200HOOG;1900000201;1;SA;31.12.2019;4200HOOG;;12.000,00-;EUR;Afboeking voorziening")
+with open(os.path.join(out, "sap-fbl3n-2019.csv"), "w", encoding="cp1252", newline="") as f:
     f.write("\r\n".join(lines) + "\r\n")
 print("wrote", sorted(os.listdir(out)))

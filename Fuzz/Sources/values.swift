@@ -9,7 +9,9 @@ func fuzzValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     _ = TextEncoding.sniff(bytes)
     let text = String(decoding: bytes, as: UTF8.self)
-    for style in [ExactDecimal.Style.dutch, .plain] {
+    let signs = ExactDecimal.Style(
+        decimal: UInt8(ascii: ","), thousands: UInt8(ascii: "."), currency: true, parenthesesNegative: true, trailingMinus: true)
+    for style in [ExactDecimal.Style.dutch, .plain, signs] {
         if let d = ExactDecimal.parse(text, style: style) {
             precondition(ExactDecimal.parse(d.description, style: .plain) == d, "\(d) does not round-trip")
             for scale in [0, 2, 4] {

@@ -64,6 +64,21 @@ import Testing
         parentheses.parenthesesNegative = true
         #expect(ExactDecimal.parse("(12,50)", style: parentheses)?.description == "-12.50")
         #expect(ExactDecimal.parse("(12,50)", style: dutch) == nil)
+        var trailing = dutch
+        trailing.trailingMinus = true
+        #expect(ExactDecimal.parse("1.234,56-", style: trailing)?.description == "-1234.56")
+        #expect(ExactDecimal.parse(" 12,50 - ", style: trailing)?.description == "-12.50")
+        #expect(ExactDecimal.parse("€ 800,00-", style: trailing)?.description == "-800.00")
+        #expect(ExactDecimal.parse("12,50", style: trailing)?.description == "12.50")
+        #expect(ExactDecimal.parse("1.234,56-", style: dutch) == nil)
+        // One sign at most, in any style: no double negative becomes a positive amount.
+        var both = trailing
+        both.parenthesesNegative = true
+        for bad in ["-12,50-", "+12,50-", "(12,50)-", "(-12,50)", "-€ -5", "€ -5-", "-", "--"] {
+            #expect(ExactDecimal.parse(bad, style: both) == nil, "\(bad) parsed")
+        }
+        #expect(ExactDecimal.parse("-€ -5", style: dutch) == nil)
+        #expect(ExactDecimal.parse("(-12,50)", style: parentheses) == nil)
         #expect(ExactDecimal.parse("1234.5", style: .plain)?.rescaled(to: 2)?.description == "1234.50")
         #expect(ExactDecimal.parse("1.005", style: .plain)?.rescaled(to: 2) == nil)
         let format = DateFormat("dd-mm-yyyy")

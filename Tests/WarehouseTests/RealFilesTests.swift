@@ -140,4 +140,48 @@ import Testing
                     == "buurt:WK173101:Buurt 11")
         }
     }
+
+    /// An SAP line-item export: credits carry their minus after the amount (`12.000,00-`), which
+    /// the spec declares (`negative_trailing: true`); without it a credit line is a reject naming
+    /// its value, and nothing loads.
+    @Test func sapLineItemsWithTheMinusAfterTheAmount() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let rows = try Self.lines("sap-fbl3n-2019.csv", encoding: .windowsCP1252).dropFirst()
+            // Independent: 1.234,56- is -1234.56, per gemeente (by cost centre).
+            let gemeente = ["4100ASSEN": "GM0106", "4200HOOG": "GM0118", "4300MIDD": "GM1731", "4400MEPP": "GM0119"]
+            var expected: [String: Decimal] = [:]
+            var credits = 0
+            for r in rows {
+                var amount = r[9].replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+                if amount.hasSuffix("-") {
+                    amount = "-" + amount.dropLast()
+                    credits += 1
+                }
+                expected[gemeente[r[7]] ?? "?", default: 0] += Self.decimal(amount) ?? 0
+            }
+            #expect(credits == 8)
+            let spec = try Self.spec("sap-fbl3n.yaml")
+            let unsigned = try load(db, specText: spec.replacingOccurrences(of: "  negative_trailing: true\n", with: ""), file: Self.path("sap-fbl3n-2019.csv"))
+            // max_rejects is 0: the first credit line stops the load, named with its value.
+            let first = try #require(rows.firstIndex { $0[9].hasSuffix("-") })
+            #expect(unsigned.status == .failed)
+            #expect(unsigned.rejects.map(\.line) == [first + 1])
+            #expect(unsigned.rejects.first?.column == "Bedrag in lokale valuta")
+            #expect(unsigned.rejects.first?.rawValue == rows[first][9])
+            #expect(try db.scalar("select count(*) from core.spending", as: Int.self) == 0)
+
+            let result = try load(db, specText: spec, file: Self.path("sap-fbl3n-2019.csv"))
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsRejected == 0)
+            #expect(result.rowsLoaded == rows.count)
+            for (code, sum) in expected {
+                let loaded = try db.scalar("select sum(amount)::text from core.spending where gemeente_code = $1", [code], as: String.self)
+                #expect(loaded.flatMap(Self.decimal) == sum, "\(code): \(loaded ?? "-") vs \(sum)")
+            }
+            #expect(try db.scalar("select count(*) from core.spending where amount < 0", as: Int.self) == credits)
+            #expect(try db.scalar("select amount::text from core.spending where document = '1900000201'", as: String.self) == "-12000.00")
+            #expect(try db.scalar("select count(*) from core.spending where description like '%café%'", as: Int.self) ?? 0 > 0)
+            #expect(try ReplaceScopeTests.summaryMatches(db))
+        }
+    }
 }

@@ -241,6 +241,7 @@ extension FeedSpec {
         if input.numbers.thousands == input.numbers.decimal { throw map.error("thousands", "thousands and decimal separators must differ") }
         if let c = try map.bool("currency") { input.numbers.currency = c }
         if let p = try map.bool("negative_parentheses") { input.numbers.parenthesesNegative = p }
+        if let t = try map.bool("negative_trailing") { input.numbers.trailingMinus = t }
         if let f = try map.string("date_format") {
             guard let format = DateFormat(f) else {
                 throw map.error("date_format", "date_format must be dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd")

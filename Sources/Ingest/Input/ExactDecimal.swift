@@ -20,12 +20,16 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
         public var currency: Bool
         /// Whether `(12,50)` means −12,50.
         public var parenthesesNegative: Bool
+        /// Whether a minus sign after the number means it is negative: `1.234,56-` is −1234,56
+        /// (SAP's and some bank exports' way of writing a credit).
+        public var trailingMinus: Bool
 
-        public init(decimal: UInt8, thousands: UInt8?, currency: Bool, parenthesesNegative: Bool) {
+        public init(decimal: UInt8, thousands: UInt8?, currency: Bool, parenthesesNegative: Bool, trailingMinus: Bool = false) {
             self.decimal = decimal
             self.thousands = thousands
             self.currency = currency
             self.parenthesesNegative = parenthesesNegative
+            self.trailingMinus = trailingMinus
         }
 
         /// Dutch exports: `1.234,56`, `€ 800.000`, `-12,50`.
@@ -51,15 +55,25 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
             while upper - lower >= 2, bytes[lower] == 0xC2, bytes[lower + 1] == 0xA0 { lower += 2 }
         }
         trim()
+        // At most one sign of any kind: `-12,50-`, `(-12,50)` and `-€ -5` are no numbers.
         var negative = false
+        var signs = 0
+        if style.trailingMinus, upper - lower >= 2, bytes[upper - 1] == UInt8(ascii: "-") {
+            negative = true
+            signs += 1
+            upper -= 1
+            trim()
+        }
         if style.parenthesesNegative, upper - lower >= 2, bytes[lower] == UInt8(ascii: "("), bytes[upper - 1] == UInt8(ascii: ")") {
             negative = true
+            signs += 1
             lower += 1
             upper -= 1
             trim()
         }
         if lower < upper, bytes[lower] == UInt8(ascii: "-") || bytes[lower] == UInt8(ascii: "+") {
-            negative = negative != (bytes[lower] == UInt8(ascii: "-"))
+            negative = negative || bytes[lower] == UInt8(ascii: "-")
+            signs += 1
             lower += 1
             trim()
         }
@@ -67,11 +81,13 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
             lower += 3
             trim()
             if lower < upper, bytes[lower] == UInt8(ascii: "-") {
-                negative.toggle()
+                negative = true
+                signs += 1
                 lower += 1
                 trim()
             }
         }
+        guard signs <= 1 else { return nil }
         guard lower < upper else { return nil }
         var units: Int64 = 0
         var scale = 0
