@@ -51,6 +51,16 @@ import Testing
         #expect(stray.last?.1 == ["2", "d", "e"])
     }
 
+    @Test func excelsSeparatorHint() {
+        #expect(FileProbe.separatorHint(Array("sep=;\r\nA;B".utf8)) == UInt8(ascii: ";"))
+        #expect(FileProbe.separatorHint(Array("SEP=|\n".utf8)) == UInt8(ascii: "|"))
+        #expect(FileProbe.separatorHint(Array("sep=\t\n".utf8)) == 0x09)
+        #expect(FileProbe.separatorHint(Array("sep=,".utf8)) == UInt8(ascii: ","))
+        for no in ["sep=;;\n", "sep=\n", "sep=", "separator;x\n", "Sep;Dagboek\n", "sep=\"\n", " sep=;\n"] {
+            #expect(FileProbe.separatorHint(Array(no.utf8)) == nil, "\(no)")
+        }
+    }
+
     @Test func dutchNumbersAndDates() {
         let dutch = ExactDecimal.Style.dutch
         #expect(ExactDecimal.parse("1.234.567,89", style: dutch)?.description == "1234567.89")

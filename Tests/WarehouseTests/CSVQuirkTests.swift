@@ -44,6 +44,53 @@ import Testing
         }
     }
 
+    /// Excel's delimiter hint: a first line `sep=;` (or `sep=,`) names the delimiter and is no
+    /// header; line numbers stay the file's own. A spec whose delimiter differs refuses the file.
+    @Test func excelsSepLineNamesTheDelimiterAndIsNoHeader() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let semicolons = try writeFixture(
+                    dir, "sep-semicolon.csv",
+                    "sep=;\r\n" + ledgerHeader + "\r\n01-03-2019;MEM;D1;1;;;Assen;;basis;;;10,50\r\n01-03-2019;MEM;D1;2;;;Assen;;basis;;;1.000,00\r\n")
+                let first = try load(db, feed: "ledger", file: semicolons)
+                #expect(first.status == .loaded, "\(first.message ?? "")")
+                #expect(try spending(db, batch: first.batchID) == (2, "1010.50"))
+                #expect(try db.scalar("select string_agg(source_line::text, ',' order by line_no) from core.spending", as: String.self) == "3,4")
+
+                // Comma-separated, Dutch amounts quoted, the hint in capitals: the same year replaced.
+                let header = ledgerHeader.replacingOccurrences(of: ";", with: ",")
+                let commas = try writeFixture(
+                    dir, "sep-comma.csv", "SEP=,\n" + header + "\n01-03-2019,MEM,D1,1,,,Assen,,basis,,\"a; b\",\"2.000,25\"\n")
+                let second = try load(db, feed: "ledger", file: commas)
+                #expect(second.status == .loaded, "\(second.message ?? "")")
+                #expect(try spending(db, batch: second.batchID) == (1, "2000.25"))
+                #expect(try db.scalar("select description from core.spending", as: String.self) == "a; b")
+
+                // A bad row is named by its line in the file, the hint's line counted.
+                let bad = try writeFixture(
+                    dir, "sep-bad.csv", "sep=;\n" + ledgerHeader + "\n01-03-2019;MEM;D1;1;;;Assen;;basis;;;1,00\n01-03-2019;MEM;D1;2;;;Assen;;basis;;;x\n")
+                let refused = try load(db, feed: "ledger", file: bad)
+                #expect(refused.status == .failed)
+                #expect(refused.rejects.map(\.line) == [4])
+
+                // A header without a required column names line 2, where the header is.
+                let short = try writeFixture(dir, "sep-short.csv", "sep=;\nBoekdatum;Dagboek\n01-03-2019;MEM\n")
+                let missing = try load(db, feed: "ledger", file: short)
+                #expect(missing.status == .failed)
+                #expect(missing.message?.contains("sep-short.csv:2: header lacks required column") == true, "\(missing.message ?? "")")
+
+                // The spec's delimiter is not the file's.
+                let fixed = try ledgerSpec(replacing: [("delimiter: auto", "delimiter: \";\"")])
+                let conflict = try load(db, specText: fixed, file: commas)
+                #expect(conflict.status == .failed)
+                #expect(
+                    conflict.message?.contains("sep-comma.csv:1: the file says its delimiter is ',' (sep=), the spec says ';'") == true,
+                    "\(conflict.message ?? "")")
+                #expect(try spending(db, batch: second.batchID) == (1, "2000.25"))
+            }
+        }
+    }
+
     @Test func quotedDelimiterQuotesAndNewlines() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

@@ -79,10 +79,10 @@ package struct RowConverter {
     }
 
     /// Binds spec columns to file columns by header name. Throws (the file is refused) when a
-    /// required column is missing.
+    /// required column is missing, naming the header's line (`headerLine`, else `header_row`).
     package init(
         spec: FeedSpec, header: [String]?, fieldCount: Int, gemeenten: [String: String],
-        limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String
+        limits: [String: ColumnLimit] = [:], privacy: PrivacyGuard?, file: String, headerLine: Int? = nil
     ) throws {
         self.spec = spec
         columnPlans = spec.columns.map(ColumnPlan.init)
@@ -175,7 +175,7 @@ package struct RowConverter {
         if let first = ambiguous.first {
             throw WarehouseError(
                 .invalidInput,
-                "\(file):\(spec.input.headerRow): the header names \(first) alike and the spec reads that name: rename one; the file is refused, nothing loaded"
+                "\(file):\(headerLine ?? spec.input.headerRow): the header names \(first) alike and the spec reads that name: rename one; the file is refused, nothing loaded"
             )
         }
         if !missing.isEmpty {
@@ -187,7 +187,7 @@ package struct RowConverter {
                 : "the header has \(names.count == 1 ? "one column: is the delimiter right?" : "\(names.count) columns")"
             throw WarehouseError(
                 .invalidInput,
-                "\(file):\(spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (\(shown))"
+                "\(file):\(headerLine ?? spec.input.headerRow): header lacks required column \(missing.joined(separator: ", ")); the file is refused, nothing loaded (\(shown))"
             )
         }
         self.bindings = bindings

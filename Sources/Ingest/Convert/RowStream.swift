@@ -52,7 +52,7 @@ package struct RowStream {
         let converter = try RowConverter(
             spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
             fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
-            privacy: privacy, file: probe.path)
+            privacy: privacy, file: probe.path, headerLine: source.headerLine)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].isWritten }
         var chunk: [UInt8] = []

@@ -10,6 +10,9 @@ package struct FileProbe {
     package let bomLength: Int
     package let encoding: TextEncoding
     package let delimiter: UInt8
+    /// Whether a CSV file's first line is Excel's delimiter hint (`sep=;`): the line gives the
+    /// delimiter and is no title, header or data.
+    package let separatorLine: Bool
     /// The file's identity, size and modification time when it was read: the SHA-256 recorded is
     /// of exactly the bytes loaded only while these stay the same.
     package let identity: FileIdentity
@@ -31,10 +34,33 @@ package struct FileProbe {
         case .fixed(let e): encoding = e
         case .auto: encoding = bomLength > 0 ? .utf8 : sample.withUnsafeBufferPointer { TextEncoding.sniff($0) }
         }
-        switch input.delimiter {
-        case .byte(let b): delimiter = b
-        case .auto: delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
+        let hinted = input.format == .csv ? FileProbe.separatorHint(Array(sample)) : nil
+        separatorLine = hinted != nil
+        switch (input.delimiter, hinted) {
+        case (.byte(let b), let hint?) where hint != b:
+            throw WarehouseError(
+                .invalidInput,
+                "\(path):1: the file says its delimiter is \(FileProbe.shown(hint)) (sep=), the spec says \(FileProbe.shown(b)): set delimiter: auto, or the file's; the file is refused, nothing loaded"
+            )
+        case (.byte(let b), _): delimiter = b
+        case (.auto, let hint?): delimiter = hint
+        case (.auto, nil): delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
         }
+    }
+
+    /// The delimiter a first line `sep=X` names (Excel writes it, and reads a file by it), or nil.
+    /// Only the whole line counts: `sep=` and one byte, then the line's end.
+    package static func separatorHint(_ bytes: [UInt8]) -> UInt8? {
+        guard bytes.count >= 5, bytes.prefix(4).map({ $0 | 0x20 }) == Array("sep=".utf8) else { return nil }
+        let hint = bytes[4]
+        guard hint != 0x0A, hint != 0x0D, hint != 0x22, hint != 0, hint < 0x80 else { return nil }
+        guard bytes.count == 5 || bytes[5] == 0x0A || bytes[5] == 0x0D else { return nil }
+        return hint
+    }
+
+    /// A delimiter as a reader writes it in a spec.
+    static func shown(_ delimiter: UInt8) -> String {
+        delimiter == 0x09 ? "tab" : "'\(Character(Unicode.Scalar(delimiter)))'"
     }
 
     /// Refuses a file that changed since it was probed (appended to, rewritten, replaced).

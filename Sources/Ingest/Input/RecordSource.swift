@@ -26,6 +26,9 @@ package protocol RecordSource {
     var header: [String] { get }
     /// Whether the header came from the file (CSV) rather than from the spec.
     var headerFromFile: Bool { get }
+    /// The file's line that held the header, when it is not `header_row` (a CSV file whose first
+    /// line is `sep=`); nil otherwise.
+    var headerLine: Int? { get }
     /// Bytes consumed so far.
     var bytesRead: Int { get }
     /// Input keys seen that the spec does not declare (JSON Lines); they are never stored.
@@ -46,6 +49,7 @@ package enum Fetched {
 
 extension RecordSource {
     package var warnings: [String] { [] }
+    package var headerLine: Int? { nil }
 
     package mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched? {
         try next().map(Fetched.record)
@@ -60,6 +64,7 @@ package struct CSVSource: RecordSource {
     package let guessedEncoding: Bool
     package let header: [String]
     package let headerFromFile: Bool
+    package private(set) var headerLine: Int?
     package let file: String
     package var bytesRead: Int { reader.bytesRead }
     package var undeclared: [String] { [] }
@@ -72,14 +77,18 @@ package struct CSVSource: RecordSource {
         encoding = probe.encoding
         if case .auto = input.encoding { guessedEncoding = probe.bomLength == 0 } else { guessedEncoding = false }
         headerFromFile = input.header
-        // Title lines above the header (header_row / skip_lines) are skipped, whatever they hold.
-        while reader.line < input.headerRow {
+        // Excel's `sep=;` line is skipped: header_row and skip_lines count the lines after it,
+        // as Excel shows the file. Title lines above the header are skipped, whatever they hold.
+        let before = probe.separatorLine ? 1 : 0
+        if before > 0 { _ = try reader.skipLine() }
+        while reader.line < input.headerRow + before {
             guard try reader.skipLine() else { break }
         }
         if input.header {
             guard let first = try reader.next() else {
                 throw WarehouseError(.invalidInput, "\(file): the file is empty (no header line)")
             }
+            if before > 0 { headerLine = first.line }
             if let problem = first.problem {
                 throw WarehouseError(.invalidInput, "\(file):\(first.line): header: \(problem.reason)")
             }

@@ -12,6 +12,7 @@ package struct UnpivotSource: RecordSource {
     private let keepEmpty: Bool
     private var pending: [SourceRecord] = []
     package var headerFromFile: Bool { inner.headerFromFile }
+    package var headerLine: Int? { inner.headerLine }
     package var bytesRead: Int { inner.bytesRead }
     package var undeclared: [String] { inner.undeclared }
 
