@@ -91,6 +91,30 @@ import Testing
         }
     }
 
+    /// Excel saves a sheet's empty rows as delimiters only: no data, skipped like blank lines.
+    @Test func rowsOfDelimitersOnlyAreSkippedLikeBlankLines() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let empty = String(repeating: ";", count: 11)
+                let text =
+                    ledgerHeader + "\r\n01-03-2019;MEM;D1;1;;;Assen;;basis;;;10,50\r\n" + empty + "\r\n\r\n"
+                    + "\"\";\"\";\"\";;;;;;;;;\r\n01-03-2019;MEM;D1;2;;;Assen;;basis;;;1,25\r\n" + empty + "\r\n" + empty + "\r\n"
+                let file = try writeFixture(dir, "excel-empty-rows.csv", text)
+                let result = try load(db, feed: "ledger", file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsRead == 2)
+                #expect(result.rowsRejected == 0)
+                #expect(try spending(db, batch: result.batchID) == (2, "11.75"))
+                #expect(try db.scalar("select string_agg(source_line::text, ',' order by line_no) from core.spending", as: String.self) == "2,6")
+                // A row with one value is data: a reject naming what it lacks.
+                let partial = try writeFixture(dir, "partial.csv", ledgerHeader + "\n;;;;;;;;;;;7,00\n")
+                let refused = try load(db, feed: "ledger", file: partial)
+                #expect(refused.status == .failed)
+                #expect(refused.rejects.map(\.line) == [2])
+            }
+        }
+    }
+
     @Test func quotedDelimiterQuotesAndNewlines() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in

@@ -134,7 +134,11 @@ package struct CSVSource: RecordSource {
     }
 
     package mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched? {
-        guard let record = try reader.next() else { return nil }
+        var next = try reader.next()
+        // A record of delimiters only (`;;;;`, or `"";""`: Excel saves the empty rows of a sheet's
+        // used range so) holds no data: skipped like a blank line, as a workbook's empty rows are.
+        while let empty = next, empty.problem == nil, empty.bytes.isEmpty { next = try reader.next() }
+        guard let record = next else { return nil }
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
         if let problem = record.problem {
             return .record(
