@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the fixtures in Tests/Fixtures/real/: files shaped like what gemeenten, BZK, CBS and
 partners publish (a subsidy register, a Leefbaarometer 3.0 export, the Leefbaarometer 2.0
-workbook, a JSON list of classes, a CBS kerncijfers table, an SAP line-item export).
-Deterministic; run again to remake.
-The workbook's values are also written to a CSV twin, so tests can sum them without an xlsx reader.
+workbook, a JSON list of classes, a CBS kerncijfers table, an SAP line-item export, a partner's
+spending workbook). Deterministic; run again to remake. The workbooks' values are also written to
+CSV twins, so tests can sum them without an xlsx reader.
 Needs openpyxl (pip install openpyxl)."""
 import os, random, re, shutil, tempfile, zipfile
 from decimal import Decimal
@@ -173,4 +173,64 @@ lines.append("1000;480100;4100ASSEN;1900000200;1;SA;31.12.2019;4100ASSEN;;0,00;E
 lines.append("1000;480200;4200HOOG;1900000201;1;SA;31.12.2019;4200HOOG;;12.000,00-;EUR;Afboeking voorziening")
 with open(os.path.join(out, "sap-fbl3n-2019.csv"), "w", encoding="cp1252", newline="") as f:
     f.write("\r\n".join(lines) + "\r\n")
+# 7. A partner's spending workbook (pandas/openpyxl-made, inline strings): a title row, the header
+# on row 3, booking dates as date cells, amounts mostly number cells and some typed as Dutch text
+# ('1.234,56', '-2.993,04', '€ 1.359,13'), as happens when figures are pasted in. Twin CSV: each amount
+# as it stands in the sheet (a number's stored text, or the text).
+import datetime
+from openpyxl import Workbook as _Workbook
+book = random.Random(2024)
+wb = _Workbook()
+ws = wb.active
+ws.title = "Uitgaven 2019"
+ws.append(["Uitgaven leefbaarheid 2019 (Vaart Welzijn)"])
+ws.append([])
+ws.append(["Datum", "Dagboek", "Boekstuk", "Regel", "Gemeente", "Inzet", "Omschrijving", "Bedrag"])
+twin_rows = []
+for i in range(1, 31):
+    date = datetime.date(2019, book.randint(1, 12), book.randint(1, 28))
+    gemeente = book.choice(["Assen", "Hoogeveen", "Meppel"])
+    inzet = book.choice(["basis", "plus", "plusplus"])
+    cents = book.randint(-30000, 400000)
+    if i % 6 == 0:
+        whole, frac = divmod(abs(cents), 100)
+        amount = ("-" if cents < 0 else "") + f"{whole:,}".replace(",", ".") + f",{frac:02d}"
+        if i == 12:
+            amount = "€ " + amount
+        if i == 18 and cents > 0:
+            amount = "-" + amount    # a correction
+        stored = amount
+    elif i % 7 == 0:
+        amount = cents // 100          # a whole number
+        stored = str(amount)
+    else:
+        amount = cents / 100
+        stored = repr(amount)
+    ws.append([date, "VW", f"VW-{i:03d}", 1, gemeente, inzet, f"Activiteit {i}", amount])
+    row = ws.max_row
+    ws.cell(row=row, column=1).number_format = "dd-mm-yyyy"
+    if not isinstance(amount, str):
+        ws.cell(row=row, column=8).number_format = "#,##0.00"
+    twin_rows.append((f"VW-{i:03d}", gemeente, stored))
+wb.properties.created = wb.properties.modified = datetime.datetime(2020, 1, 15, 9, 0, 0)
+tmp = tempfile.mkdtemp()
+raw = os.path.join(tmp, "raw.xlsx")
+wb.save(raw)
+# The twin holds each number as the sheet stores it (590.3200000000001, as Excel and openpyxl may).
+with zipfile.ZipFile(raw) as zin:
+    cells = dict(re.findall(r'<c r="H([0-9]+)"[^>]*t="n"><v>([^<]*)</v>', zin.read("xl/worksheets/sheet1.xml").decode("utf-8")))
+twin_rows = [(d, g, cells.get(str(4 + i), v)) for i, (d, g, v) in enumerate(twin_rows)]
+with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(os.path.join(out, "uitgaven-partner-2019.xlsx"), "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+            data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-15T09:00:00Z", data)
+        zi = zipfile.ZipInfo(item.filename, date_time=(2020, 1, 15, 9, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        zout.writestr(zi, data)
+shutil.rmtree(tmp)
+with open(os.path.join(out, "uitgaven-partner-2019-twin.csv"), "w", encoding="utf-8", newline="") as f:
+    f.write("boekstuk;gemeente;bedrag\n")
+    for r in twin_rows:
+        f.write(";".join(r) + "\n")
 print("wrote", sorted(os.listdir(out)))

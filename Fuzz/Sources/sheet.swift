@@ -8,7 +8,10 @@ func fuzzSheet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let scanner = XMLScanner(handle: FuzzPipe.handle(bytes), source: "fuzz")
     let strings = ["a", "b", "c"]
     var rows = 0
-    while rows < 10_000, let row = try? SheetXML.nextRow(scanner, strings: strings, dateStyles: [1], date1904: size % 2 == 0, file: "fuzz") {
+    while rows < 10_000,
+        let row = try? SheetXML.nextRow(
+            scanner, strings: strings, dateStyles: [1], date1904: size % 2 == 0, file: "fuzz", decimal: size % 3 == 0 ? UInt8(ascii: ",") : UInt8(ascii: "."))
+    {
         rows += 1
         precondition(row.cells.count <= 16_384 * 4 || row.cells.isEmpty == false)
     }

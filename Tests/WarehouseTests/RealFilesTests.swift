@@ -184,4 +184,48 @@ import Testing
             #expect(try ReplaceScopeTests.summaryMatches(db))
         }
     }
+
+    /// A partner's workbook whose amounts are number cells and, here and there, text typed as
+    /// `1.234,56`: with `decimal: comma` a number cell's point reads as the comma, so both load;
+    /// with the default (dot) the text cells are rejects naming their cell (a dry run).
+    @Test func aWorkbookOfNumberCellsAndDutchTextAmounts() throws {
+        try withMigratedDatabase { _, _, db throws in
+            // Independent: each amount as it stands in the sheet (the twin), Dutch text or a number's text.
+            let rows = try Self.lines("uitgaven-partner-2019-twin.csv").dropFirst()
+            var expected: [String: Decimal] = [:]
+            var texts = 0
+            for r in rows {
+                var amount = r[2]
+                if amount.contains(",") {
+                    texts += 1
+                    amount = amount.replacingOccurrences(of: "€ ", with: "").replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+                }
+                // The spec rounds to cents, half-even (a number cell may hold 590.3200000000001).
+                var exact = Self.decimal(amount) ?? 0
+                var cents = Decimal()
+                NSDecimalRound(&cents, &exact, 2, .bankers)
+                expected[r[1], default: 0] += cents
+            }
+            #expect(texts == 5)
+            let spec = try Self.spec("uitgaven-partner.yaml")
+            let file = Self.path("uitgaven-partner-2019.xlsx")
+            let dotted = try load(db, specText: spec.replacingOccurrences(of: "  decimal: comma\n  thousands: \".\"\n", with: ""), file: file) {
+                $0.maxRejects = .percent(100)
+                $0.dryRun = true
+            }
+            #expect(dotted.rowsRejected == texts, "\(dotted.rejects.map { "\($0.line) \($0.column ?? "-") \($0.rawValue ?? "-") \($0.reason)" })")
+            #expect(dotted.rejects.allSatisfy { $0.column?.hasPrefix("Bedrag (Uitgaven 2019!H") == true }, "\(dotted.rejects.map { $0.column ?? "-" })")
+
+            let result = try load(db, specText: spec, file: file)
+            #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.rowsRejected == 0)
+            #expect(result.rowsLoaded == rows.count)
+            for (name, sum) in expected {
+                let loaded = try db.scalar(
+                    "select sum(s.amount)::text from core.spending s join core.gemeente g using (gemeente_code) where g.name = $1", [name], as: String.self)
+                #expect(loaded.flatMap(Self.decimal) == sum, "\(name): \(loaded ?? "-") vs \(sum)")
+            }
+            #expect(try db.scalar("select count(distinct year) || '/' || min(year) from core.spending", as: String.self) == "1/2019")
+        }
+    }
 }

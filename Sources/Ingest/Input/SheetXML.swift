@@ -32,10 +32,12 @@ package enum SheetXML {
         return letters > 0 && n <= columnLimit ? n - 1 : nil
     }
 
-    /// The next `<row>`: its number and its cells by column.
-    package static func nextRow(_ scanner: XMLScanner, strings: [String], dateStyles: Set<Int>, date1904: Bool, file: String)
-        throws -> (number: Int, cells: [String?])?
-    {
+    /// The next `<row>`: its number and its cells by column. A number cell's text is as stored
+    /// (`1234.5`, `-6.27E-2`), its point written as `decimal` when that is not `.`: with
+    /// `decimal: comma` a number cell and a cell of text typed as `1.234,56` read alike.
+    package static func nextRow(
+        _ scanner: XMLScanner, strings: [String], dateStyles: Set<Int>, date1904: Bool, file: String, decimal: UInt8 = UInt8(ascii: ".")
+    ) throws -> (number: Int, cells: [String?])? {
         var number = 0
         var cells: [String?] = []
         var inRow = false
@@ -66,7 +68,7 @@ package enum SheetXML {
                 guard !selfClosing else { continue }
                 let value = try cellValue(
                     scanner, type: a["t"] ?? "n", style: a["s"].flatMap { Int($0) } ?? 0,
-                    strings: strings, dateStyles: dateStyles, date1904: date1904, file: file)
+                    strings: strings, dateStyles: dateStyles, date1904: date1904, file: file, decimal: decimal)
                 if column >= cells.count { cells += [String?](repeating: nil, count: column - cells.count + 1) }
                 cells[column] = value
             default:
@@ -79,7 +81,7 @@ package enum SheetXML {
     /// A cell's value, read up to `</c>`.
     private static func cellValue(
         _ scanner: XMLScanner, type: String, style: Int, strings: [String], dateStyles: Set<Int>,
-        date1904: Bool, file: String
+        date1904: Bool, file: String, decimal: UInt8
     ) throws -> String? {
         var value: String?
         while let event = try scanner.next() {
@@ -96,6 +98,7 @@ package enum SheetXML {
                     return strings[i]
                 case "b": return v == "1" ? "true" : "false"
                 case "n" where dateStyles.contains(style): return serialDate(v, date1904: date1904) ?? v
+                case "n" where decimal != UInt8(ascii: "."): return v.replacingOccurrences(of: ".", with: String(UnicodeScalar(decimal)))
                 default: return v
                 }
             default: continue

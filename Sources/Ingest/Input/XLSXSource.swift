@@ -14,6 +14,8 @@ package struct XLSXSource: RecordSource {
     private let sharedStrings: [String]
     private let dateStyles: Set<Int>
     private let date1904: Bool
+    /// The spec's decimal separator, which number cells are written with (`SheetXML.nextRow`).
+    private let decimal: UInt8
     private let temporary: TemporaryFile
     private let file: String
     private let width: Int
@@ -55,6 +57,7 @@ package struct XLSXSource: RecordSource {
         var target = targets[chosen.rid] ?? "worksheets/sheet\((sheets.firstIndex { $0.name == chosen.name } ?? 0) + 1).xml"
         if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
         self.date1904 = date1904
+        decimal = input.numbers.decimal
         dateStyles = SheetXML.dateStyles((try? XLSXSource.part(archive, "xl/styles.xml", file: file)) ?? [])
         sharedStrings = try XLSXSource.sharedStrings(archive, file: file)
         temporary = TemporaryFile(path: try XLSXSource.inflate(archive, target, file: file))
@@ -63,7 +66,7 @@ package struct XLSXSource: RecordSource {
         // Rows above the header row are titles; the header row names the columns.
         var header: [String] = []
         if input.header {
-            while let row = try SheetXML.nextRow(scanner, strings: sharedStrings, dateStyles: dateStyles, date1904: date1904, file: file) {
+            while let row = try SheetXML.nextRow(scanner, strings: sharedStrings, dateStyles: dateStyles, date1904: date1904, file: file, decimal: decimal) {
                 if row.number < input.headerRow { continue }
                 header = row.cells.map { ($0 ?? "").trimmedSpaces() }
                 while header.last?.isEmpty == true { header.removeLast() }
@@ -76,7 +79,7 @@ package struct XLSXSource: RecordSource {
     }
 
     package mutating func next() throws -> SourceRecord? {
-        while let row = try SheetXML.nextRow(scanner, strings: sharedStrings, dateStyles: dateStyles, date1904: date1904, file: file) {
+        while let row = try SheetXML.nextRow(scanner, strings: sharedStrings, dateStyles: dateStyles, date1904: date1904, file: file, decimal: decimal) {
             if !headerFromFile && row.number < 1 { continue }
             if row.cells.allSatisfy({ ($0 ?? "").isEmpty }) { continue }
             let raw = Array(row.cells.map { $0 ?? "" }.joined(separator: "\t").utf8.prefix(64 * 1024))
