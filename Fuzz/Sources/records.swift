@@ -6,7 +6,12 @@ import Ingest
 /// in values or a reject naming its line; lines never go back; no record is invented from an
 /// empty file.
 enum RecordTargets {
-    static let lines = FuzzPipe.spec("SQL/feeds/cases-jsonl.yaml")
+    /// Every other column joins an array's items (`join: "|"`), so arrays reach that path too.
+    static let lines: FeedSpec = {
+        var spec = FuzzPipe.spec("SQL/feeds/cases-jsonl.yaml")
+        for i in spec.columns.indices where i % 2 == 0 && !spec.columns[i].sources.isEmpty { spec.columns[i].join = "|" }
+        return spec
+    }()
     static let array = FuzzPipe.spec("Tests/Fixtures/real/klassen.yaml")
 
     /// The converter of the last header seen: the JSON readers take their header from the spec,

@@ -87,3 +87,8 @@ func ledgerSpec(replacing pairs: [(String, String)]) throws -> String {
 }
 
 let ledgerHeader = "Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag"
+
+extension LoadResult {
+    /// The rejects as `line:column:reason`, for comparing with what a test expects.
+    var rejectLines: [String] { rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } }
+}

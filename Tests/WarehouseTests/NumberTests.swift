@@ -128,7 +128,7 @@ import Testing
                     """)
                 let result = try load(db, feed: "visits", file: file) { $0.maxRejects = .count(1) }
                 #expect(result.status == .loaded)
-                #expect(result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == ["2:bezoekers:the key bezoekers appears twice in one object"])
+                #expect(result.rejectLines == ["2:bezoekers:the key bezoekers appears twice in one object"])
             }
         }
     }

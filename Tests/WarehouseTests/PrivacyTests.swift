@@ -188,7 +188,7 @@ extension PrivacyTests {
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 2)
                 #expect(try db.scalar("select sum(visitors) from core.visit", as: Int.self) == 19)
-                let rejects = result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" }
+                let rejects = result.rejectLines
                 #expect(
                     rejects == [
                         "2:bezoekers:expected a whole number",

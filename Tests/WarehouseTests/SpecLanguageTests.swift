@@ -57,7 +57,7 @@ import Testing
                 let result = try load(db, specText: spec, file: file)
                 #expect(result.rowsLoaded == 2)
                 #expect(
-                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    result.rejectLines == [
                         "3:jaar:1999 is below the minimum 2002",
                         "5:jaar:99999999999 is out of range for integer (-2147483648 to 2147483647)",
                     ])
@@ -106,6 +106,69 @@ import Testing
                 #expect(again.rowsLoaded == 1)
                 #expect(again.rejects.map { "\($0.line):\($0.column ?? "-")" } == ["2:lbm"])
                 #expect(try db.scalar("select status from etl.batch where batch_id = $1", [first.batchID], as: String.self) == "replaced")
+            }
+        }
+    }
+
+    /// A partner's JSON export lists an activity's partners as an array: `join: "|"` makes it the
+    /// one value the feed's SQL splits, as the CSV's `a|b`. An item holding the join text (it would
+    /// become two partners) or an object is a reject naming the key; `join` outside JSON is refused.
+    @Test func aJSONArrayIsJoinedForTheSpecsSQL() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                try db.execute("insert into core.partner (partner_code, name) values ('vaart-welzijn', 'Vaart Welzijn'), ('stila', 'Stila')")
+                let activities = try String(contentsOf: packageRoot().appendingPathComponent("SQL/feeds/activities.yaml"), encoding: .utf8)
+                let columns = activities[try #require(activities.range(of: "after_merge:")).lowerBound...]
+                let spec = """
+                    feed: activities-json
+                    target: core.activity
+                    extra_targets: [core.activity_partner]
+                    input: {format: jsonl, date_format: yyyy-mm-dd}
+                    key: [gemeente_code, source, activity_id]
+                    merge: {mode: upsert}
+                    max_rejects: 2
+                    columns:
+                      - {name: source, transform: constant, default: vaart-welzijn}
+                      - {name: activity_id, source: id, required: true}
+                      - {name: activity_date, source: datum, type: date, required: true}
+                      - {name: gemeente_code, source: gemeente, transform: gemeente_code, required: true}
+                      - {name: title, source: titel, required: true}
+                      - {name: partners, source: partners, join: "|", stage_only: true}
+
+                    """ + columns
+                let file = try writeFixture(
+                    dir, "activiteiten.jsonl",
+                    """
+                    {"id": "A1", "datum": "2019-05-01", "gemeente": "Assen", "titel": "Burendag", "partners": ["vaart-welzijn", "stila"]}
+                    {"id": "A2", "datum": "2019-06-01", "gemeente": "Assen", "titel": "Opschoonactie", "partners": []}
+                    {"id": "A3", "datum": "2019-06-02", "gemeente": "Assen", "titel": "Feest", "partners": ["stila", null]}
+                    {"id": "A4", "datum": "2019-06-03", "gemeente": "Assen", "titel": "Markt", "partners": ["stila|vaart-welzijn"]}
+                    {"id": "A5", "datum": "2019-06-04", "gemeente": "Assen", "titel": "Kunst", "partners": [{"code": "stila"}]}
+                    {"id": "A6", "datum": "2019-06-05", "gemeente": "Assen", "titel": "Opening", "partners": "vaart-welzijn"}
+
+                    """)
+                let result = try load(db, specText: spec, file: file)
+                #expect(result.status == .loaded, "\(result.message ?? "")")
+                #expect(result.rowsLoaded == 4)
+                #expect(
+                    result.rejectLines == [
+                        "4:partners:an item of the array at partners holds the join text '|'",
+                        "5:partners:expected texts or numbers in the array at partners",
+                    ])
+                #expect(
+                    try db.scalar(
+                        "select string_agg(activity_id || '=' || partner_code, ',' order by activity_id, partner_code) from core.activity_partner",
+                        as: String.self)
+                        == "A1=stila,A1=vaart-welzijn,A3=stila,A6=vaart-welzijn")
+
+                let csv = spec.replacingOccurrences(of: "input: {format: jsonl, date_format: yyyy-mm-dd}", with: "input: {delimiter: \";\"}")
+                do {
+                    _ = try FeedSpec.parse(csv, path: "acts.yaml", sql: projectSQL())
+                    Issue.record("join was accepted for CSV input")
+                } catch let error as WarehouseError {
+                    #expect(error.message.contains("acts.yaml:"), "\(error.message)")
+                    #expect(error.message.contains("join is for JSON input"), "\(error.message)")
+                }
             }
         }
     }
@@ -160,7 +223,7 @@ import Testing
                 #expect(result.rowsFiltered == 1)
                 #expect(result.rowsLoaded == 2)
                 #expect(
-                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    result.rejectLines == [
                         "4:Soort:'XX' is not in the column's map (BD, NL)",
                         "6:Titel:required value title is empty",
                     ])
@@ -234,7 +297,7 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 2)
                 #expect(
-                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    result.rejectLines == [
                         "3:klasse:expected a whole number",
                         "4:-:expected a JSON object",
                         "5:omschrijving:NUL character (\\u0000) in omschrijving: text cannot hold it",
@@ -433,7 +496,7 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(result.rowsLoaded == 1)
                 #expect(
-                    result.rejects.map { "\($0.line):\($0.column ?? "-"):\($0.reason)" } == [
+                    result.rejectLines == [
                         "3:Wijkcode:WK011801 lies in gemeente GM0118, not in the row's gemeente GM0106"
                     ])
             }

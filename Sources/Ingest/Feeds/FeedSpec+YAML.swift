@@ -115,7 +115,7 @@ extension FeedSpec {
         guard let columns = try top.list("columns"), !columns.isEmpty else {
             throw top.error(nil, "a feed spec needs columns")
         }
-        spec.columns = try columns.map(parseColumn)
+        spec.columns = try columns.map { try parseColumn($0, format: spec.input.format) }
         var seen = Set<String>()
         for c in spec.columns where !seen.insert(c.name).inserted {
             throw WarehouseError(.invalidInput, "\(path): column \(c.name) is declared twice")
@@ -296,7 +296,7 @@ extension FeedSpec {
         return RowFilter(field: field, test: test)
     }
 
-    package static func parseColumn(_ item: SpecNode) throws -> ColumnSpec {
+    package static func parseColumn(_ item: SpecNode, format: InputFormat.Format = .csv) throws -> ColumnSpec {
         let map = try SpecMap(item.node, path: item.path, context: "column")
         var column = ColumnSpec(name: try map.string("name", required: true) ?? "")
         guard column.name.range(of: #"^[a-z_][a-z0-9_]*$"#, options: .regularExpression) != nil else {
@@ -340,6 +340,13 @@ extension FeedSpec {
             column.template = template
         }
         column.stageOnly = try map.bool("stage_only") ?? false
+        if let j = try map.string("join") {
+            guard format == .json || format == .jsonl else {
+                throw map.error("join", "join is for JSON input (format: json or jsonl): it joins an array's items")
+            }
+            guard !j.isEmpty, !column.sources.isEmpty else { throw map.error("join", "join needs a source and a non-empty text to join with, such as \"|\"") }
+            column.join = j
+        }
         if let p = try map.string("personal") {
             guard let personal = PersonalHandling(rawValue: p) else { throw map.error("personal", "personal must be hash or drop") }
             column.personal = personal

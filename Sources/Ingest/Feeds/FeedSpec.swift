@@ -144,6 +144,9 @@ public struct ColumnSpec: Sendable {
     public var max: String?
     /// A value built from other fields and the file name: `"{SUBSIDIEJAAR}-12-31"`.
     public var template: Template?
+    /// JSON input: a source holding an array of texts and numbers gives one value, its items
+    /// joined by this text (`|`), for a spec's SQL to split; nil: an array is a reject.
+    public var join: String?
 
     public init(name: String) { self.name = name }
 }

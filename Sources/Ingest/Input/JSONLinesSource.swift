@@ -5,6 +5,8 @@ import Dates
 /// not declare are noted (never stored). Shared by JSON Lines and JSON array input.
 package struct JSONObjectFields {
     package let header: [String]
+    /// Per header field, the text its array's items are joined with (`join:`), else nil.
+    private let joins: [String?]
     private let declared: Set<String>
     private var seenUndeclared = Set<String>()
     package var undeclared: [String] { seenUndeclared.sorted() }
@@ -19,6 +21,7 @@ package struct JSONObjectFields {
         var seen = Set<String>()
         header = names.filter { seen.insert($0).inserted }
         declared = seen
+        joins = header.map { key in spec.columns.first { $0.join != nil && $0.sources.contains(key) }?.join }
     }
 
     /// Decodes one object's bytes into `out.fields`, or sets `out.problem`.
@@ -44,7 +47,7 @@ package struct JSONObjectFields {
             return
         }
         if seenUndeclared.count < 100 { noteUndeclared(top, prefix: "") }
-        for key in header {
+        for (index, key) in header.enumerated() {
             var value: JSONValue? = object
             for part in key.split(separator: ".") {
                 if case .object(let d) = value { value = d[String(part)] } else { value = nil }
@@ -59,11 +62,39 @@ package struct JSONObjectFields {
                 out.fields.append(s)
             case .number(let n)?: out.fields.append(n)
             case .bool(let b)?: out.fields.append(b ? "true" : "false")
+            case .array(let items)? where joins[index] != nil:
+                guard let joined = JSONObjectFields.joined(items, by: joins[index] ?? "", key: key, into: &out) else { return }
+                out.fields.append(joined)
             case .object?, .array?:
                 out.problem = (key, nil, "expected a text, number or boolean value at \(key)")
                 return
             }
         }
+    }
+
+    /// An array's texts and numbers joined by `separator` (nulls left out; none left: no value);
+    /// nil with `out.problem` set when an item is an object or an array, or holds the separator
+    /// (it would be split in two later).
+    private static func joined(_ items: [JSONValue], by separator: String, key: String, into out: inout SourceRecord) -> String?? {
+        var parts: [String] = []
+        for item in items {
+            let text: String
+            switch item {
+            case .null: continue
+            case .string(let s): text = s
+            case .number(let n): text = n
+            case .bool(let b): text = b ? "true" : "false"
+            case .object, .array:
+                out.problem = (key, nil, "expected texts or numbers in the array at \(key)")
+                return nil
+            }
+            if text.contains(separator) || text.utf8.contains(0) {
+                out.problem = (key, text, "an item of the array at \(key) holds \(text.utf8.contains(0) ? "a NUL character" : "the join text '\(separator)'")")
+                return nil
+            }
+            parts.append(text)
+        }
+        return .some(parts.isEmpty ? nil : parts.joined(separator: separator))
     }
 
     /// Records the leaf keys (dotted paths) the spec does not declare.
