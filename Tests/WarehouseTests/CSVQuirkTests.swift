@@ -153,13 +153,8 @@ import Testing
     @Test func debitCreditLayoutByASpecAlone() throws {
         try withMigratedDatabase { _, _, db throws in
             try withTemporaryDirectory { dir throws in
-                let spec = try ledgerSpec(replacing: [
-                    ("feed: ledger", "feed: ledger-debet-credit"),
-                    (
-                        "    source: [Bedrag, Amount]\n    type: decimal",
-                        "    transform: debit_minus_credit\n    debit: [Debet]\n    credit: [Credit]\n    type: decimal"
-                    ),
-                ])
+                let spec = try ledgerSpec(
+                    feed: "ledger-debet-credit", amount: "    transform: debit_minus_credit\n    debit: [Debet]\n    credit: [Credit]")
                 let text =
                     "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Debet;Credit\n"
                     + "01-03-2019;MEM;D1;1;Assen;basis;1.500,00;\n"
@@ -170,6 +165,43 @@ import Testing
                 #expect(result.status == .loaded, "\(result.message ?? "")")
                 #expect(try spending(db, batch: result.batchID) == (3, "1349.65"))
                 #expect(try db.scalar("select amount::text from core.spending where line_no = 2", as: String.self) == "-250.25")
+            }
+        }
+    }
+
+    /// An unsigned amount with a debit/credit column beside it (`D`/`C`): `transform: sign_from`.
+    /// A sign value the spec does not list, or an amount with a sign of its own, is a reject.
+    @Test func anUnsignedAmountSignedByADebitCreditColumn() throws {
+        try withMigratedDatabase { _, _, db throws in
+            try withTemporaryDirectory { dir throws in
+                let spec = try ledgerSpec(
+                    feed: "ledger-dc",
+                    amount: "    source: [Bedrag]\n    transform: sign_from\n    indicator: [D/C]\n    negative: [C, Credit]\n    positive: [D, Debet]")
+                let header = "Boekdatum;Dagboek;Boekstuk;Regel;Gemeente;Inzet;Bedrag;D/C\n"
+                let text =
+                    header + "01-03-2019;MEM;D1;1;Assen;basis;1.500,00;D\n" + "01-03-2019;MEM;D1;2;Assen;basis;250,25;C\n"
+                    + "01-03-2019;MEM;D1;3;Assen;basis;100,00;credit\n" + "01-03-2019;MEM;D1;4;Assen;basis;;\n"
+                let file = try writeFixture(dir, "dc.csv", text)
+                let result = try load(db, specText: spec, file: file)
+                // An empty amount is no value: the row is a reject for the required amount.
+                #expect(result.rejectLines == ["5:Bedrag/D/C:required value amount is empty"])
+                let clean = try writeFixture(dir, "dc-clean.csv", String(text.split(separator: "\n").dropLast().joined(separator: "\n")) + "\n")
+                let loaded = try load(db, specText: spec, file: clean)
+                #expect(loaded.status == .loaded, "\(loaded.message ?? "")")
+                #expect(try spending(db, batch: loaded.batchID) == (3, "1149.75"))
+                #expect(try db.scalar("select amount::text from core.spending where line_no = 2", as: String.self) == "-250.25")
+
+                let bad = try writeFixture(
+                    dir, "dc-bad.csv", header + "01-03-2019;MEM;D9;1;Assen;basis;10,00;X\n" + "01-03-2019;MEM;D9;2;Assen;basis;-10,00;C\n")
+                let refused = try load(db, specText: spec, file: bad) { $0.maxRejects = .count(5) }
+                #expect(
+                    refused.rejectLines == [
+                        "2:D/C:expected D, Debet, C, Credit (the sign of Bedrag)",
+                        "3:Bedrag:the amount has a sign of its own and D/C gives one too",
+                    ])
+                #expect(throws: WarehouseError.self) {
+                    try FeedSpec.parse(spec.replacingOccurrences(of: "positive: [D, Debet]", with: "positive: [D, C]"), path: "dc.yaml", sql: projectSQL())
+                }
             }
         }
     }

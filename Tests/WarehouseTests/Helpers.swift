@@ -86,6 +86,12 @@ func ledgerSpec(replacing pairs: [(String, String)]) throws -> String {
     return text
 }
 
+/// The ledger spec as feed `feed`, its amount read as `amount` says (the lines after `- name: amount`
+/// up to `type: decimal`).
+func ledgerSpec(feed: String, amount: String) throws -> String {
+    try ledgerSpec(replacing: [("feed: ledger", "feed: \(feed)"), ("    source: [Bedrag, Amount]\n    type: decimal", amount + "\n    type: decimal")])
+}
+
 let ledgerHeader = "Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag"
 
 extension LoadResult {

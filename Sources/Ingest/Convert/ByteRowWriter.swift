@@ -58,7 +58,7 @@ package final class ByteRowWriter {
     let dateFormat: DateFormat
 
     /// A writer for the converter's feed; nil when its records need the converter whole (a
-    /// `where` filter, debit/credit, derived or templated columns, a fixed value that fails).
+    /// `where` filter, debit/credit, signed, derived or templated columns, a fixed value that fails).
     package init?(_ converter: RowConverter) {
         let spec = converter.spec
         guard converter.filters.isEmpty else { return nil }
@@ -92,7 +92,7 @@ package final class ByteRowWriter {
                 } else {
                     column = .value(field: f, index: i)
                 }
-            case .debitCredit, .derived, .template:
+            case .debitCredit, .signed, .derived, .template:
                 return nil
             }
             columns.append(column)

@@ -9,6 +9,8 @@ package struct RowConverter {
     package enum Binding {
         case field(Int)
         case debitCredit(Int, Int)
+        /// An amount field and the field giving its sign, with the sign's values (normalised).
+        case signed(Int, sign: Int, negative: Set<String>, positive: Set<String>)
         case derived(Transform, Int)  // from another target column's value
         case constant(String)
         case template([TemplatePart])
@@ -139,6 +141,14 @@ package struct RowConverter {
                     missing.append("\(debit.first ?? "debit") and \(credit.first ?? "credit") (for \(column.name))")
                     bindings.append(.absent)
                 }
+            case .signFrom(let indicator, let negative, let positive):
+                if let a = find(column.sources), let s = find(indicator) {
+                    bindings.append(
+                        .signed(a, sign: s, negative: Set(negative.map(RowConverter.normalize)), positive: Set(positive.map(RowConverter.normalize))))
+                } else {
+                    missing.append("\(column.sources.first ?? "amount") and \(indicator.first ?? "indicator") (for \(column.name))")
+                    bindings.append(.absent)
+                }
             case .gemeenteOf(let from), .levelOf(let from), .parentOf(let from):
                 guard let j = spec.columns.firstIndex(where: { $0.name == from }) else {
                     throw WarehouseError(.invalidInput, "\(spec.path): column \(column.name) derives from unknown column \(from)")
@@ -252,7 +262,7 @@ package struct RowConverter {
         for (i, b) in bindings.enumerated() where spec.columns[i].personal == nil {
             switch b {
             case .field(let f): safe.insert(f)
-            case .debitCredit(let d, let c):
+            case .debitCredit(let d, let c), .signed(let d, sign: let c, _, _):
                 safe.insert(d)
                 safe.insert(c)
             case .template(let parts): for case .field(let f) in parts { safe.insert(f) }
@@ -268,7 +278,7 @@ package struct RowConverter {
         for b in bindings {
             switch b {
             case .field(let i): used.insert(i)
-            case .debitCredit(let d, let c):
+            case .debitCredit(let d, let c), .signed(let d, sign: let c, _, _):
                 used.insert(d)
                 used.insert(c)
             case .template(let parts): for case .field(let i) in parts { used.insert(i) }
@@ -300,7 +310,7 @@ package struct RowConverter {
         func fileColumn(_ i: Int) -> String? {
             switch bindings[i] {
             case .field(let f): return name(f)
-            case .debitCredit(let d, let c): return name(d) + "/" + name(c)
+            case .debitCredit(let d, let c), .signed(let d, sign: let c, _, _): return name(d) + "/" + name(c)
             case .template: return columnPlans[i].spec.template?.text
             default: return nil
             }
@@ -328,6 +338,26 @@ package struct RowConverter {
                     }
                     raw = diff.description
                 }
+            case .signed(let a, let s, let negative, let positive):
+                // One sign: the field's. An amount with a sign of its own is a reject, as is a
+                // sign value the spec does not list (a typo must not become a debit).
+                raw = clean(a < fields.count ? fields[a] : nil, i)
+                if let amount = raw {
+                    let sign = clean(s < fields.count ? fields[s] : nil, i)
+                    let key = sign.map(RowConverter.normalize) ?? ""
+                    guard negative.contains(key) || positive.contains(key) else {
+                        var listed: [String] = []
+                        if case .signFrom(_, let n, let p)? = spec.columns[i].transform { listed = p + n }
+                        return .reject(ValueError(column: name(s), raw: sign, reason: "expected \(listed.joined(separator: ", ")) (the sign of \(name(a)))"))
+                    }
+                    guard let value = ExactDecimal.parse(amount, style: spec.input.numbers) else {
+                        return .reject(ValueError(column: name(a), raw: amount, reason: "expected an amount like 1.234,56"))
+                    }
+                    guard value.units >= 0, !amount.contains("-") else {
+                        return .reject(ValueError(column: name(a), raw: amount, reason: "the amount has a sign of its own and \(name(s)) gives one too"))
+                    }
+                    raw = (negative.contains(key) ? ExactDecimal(units: -value.units, scale: value.scale) : value).description
+                }
             case .derived(let transform, let j):
                 raw = values[j].flatMap { RowConverter.derive(transform, from: $0) }
             case .constant(let v):
@@ -352,7 +382,10 @@ package struct RowConverter {
             switch convertValue(
                 raw, column: plan, index: i,
                 alreadyNumeric: {
-                    if case .debitCredit = bindings[i] { return true } else { return false }
+                    switch bindings[i] {
+                    case .debitCredit, .signed: return true
+                    default: return false
+                    }
                 }())
             {
             case .success(let v): values[i] = v

@@ -369,6 +369,19 @@ extension FeedSpec {
                     throw map.error("transform", "debit_minus_credit needs debit: and credit: source columns")
                 }
                 column.transform = .debitMinusCredit(debit: debit, credit: credit)
+            case "sign_from":
+                guard let indicator = try map.stringList("indicator"), let negative = try map.stringList("negative"),
+                    let positive = try map.stringList("positive"), !negative.isEmpty, !positive.isEmpty
+                else {
+                    throw map.error(
+                        "transform", "sign_from needs indicator: [its source column], negative: [values such as C] and positive: [values such as D]")
+                }
+                guard !column.sources.isEmpty, column.type == .decimal || column.type == .int else {
+                    throw map.error("transform", "sign_from signs a decimal or int column read from source:")
+                }
+                let both = Set(negative.map(RowConverter.normalize)).intersection(positive.map(RowConverter.normalize))
+                guard both.isEmpty else { throw map.error("transform", "sign_from: \(both.sorted().joined(separator: ", ")) is both negative and positive") }
+                column.transform = .signFrom(indicator: indicator, negative: negative, positive: positive)
             case "constant":
                 guard let v = column.defaultValue else { throw map.error("transform", "constant needs default: <value>") }
                 column.transform = .constant(v)

@@ -240,6 +240,9 @@ public enum Transform: Sendable, Equatable {
     case parentOf(String)
     /// debit − credit from two source columns.
     case debitMinusCredit(debit: [String], credit: [String])
+    /// An unsigned amount (the column's source) whose sign another field gives: negative when
+    /// that field is one of `negative` (`C`, `Credit`), as it is when one of `positive`.
+    case signFrom(indicator: [String], negative: [String], positive: [String])
     case lowercase
     case uppercase
     /// A fixed value.

@@ -16,6 +16,7 @@ package struct JSONObjectFields {
         for column in spec.columns {
             names += column.sources + (column.template?.fields.filter { spec.input.fileFields[$0] == nil } ?? [])
             if case .debitMinusCredit(let d, let c) = column.transform { names += d + c }
+            if case .signFrom(let indicator, _, _) = column.transform { names += indicator }
         }
         names += spec.filters.map(\.field)
         var seen = Set<String>()
