@@ -2,6 +2,8 @@
 public enum SQLState {
     /// 21000: ON CONFLICT would touch a row twice (a key twice in one statement).
     public static let cardinalityViolation = "21000"
+    /// 57014: a statement cancelled (a cancel request, `statement_timeout`).
+    public static let queryCanceled = "57014"
     /// 23505: a unique or primary key would hold twice.
     public static let uniqueViolation = "23505"
     /// 23503: a foreign key names a row that does not exist.

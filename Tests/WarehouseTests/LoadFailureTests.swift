@@ -27,6 +27,41 @@ import Testing
         }
     }
 
+    /// A stopped load's failure is recorded even when the signal's cancel request came late and
+    /// cancelled the statement after the one it was meant for: here the load's transaction is left
+    /// aborted by a cancelled statement (57014), as a cancelled rollback leaves it. Only a stop
+    /// tries twice; any other failure to record goes up as before.
+    @Test func aStoppedLoadsFailureIsRecordedAfterALateCancel() throws {
+        try withMigratedDatabase { _, _, db throws in
+            let loader = Loader(connection: db, spec: try FeedSpec.named("ledger", in: projectSQL()))
+            func aborted() throws -> Int64 {
+                let batch = try BatchLog(connection: db).open(feed: "ledger", file: "grootboek.csv", sha256: nil, bytes: 1)
+                try db.execute("begin")
+                try db.execute("set local statement_timeout = 1")
+                do {
+                    try db.execute("select pg_sleep(1)")
+                    Issue.record("the statement was not cancelled")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == SQLState.queryCanceled)
+                }
+                return batch
+            }
+            let stopped = try aborted()
+            try loader.recordFailure(stopped, message: "stopped by SIGTERM", read: 5, rejects: [], sha256: nil, stopped: true)
+            #expect(!db.inTransaction)
+            #expect(
+                try db.scalar("select status || ':' || error || ':' || rows_read from etl.batch where batch_id = $1", [stopped], as: String.self)
+                    == "failed:stopped by SIGTERM:5")
+
+            let failed = try aborted()
+            #expect(throws: PostgresError.self) {
+                try loader.recordFailure(failed, message: "a failure", read: 0, rejects: [], sha256: nil, stopped: false)
+            }
+            _ = try? db.execute("rollback")
+            #expect(try db.scalar("select status from etl.batch where batch_id = $1", [failed], as: String.self) == "running")
+        }
+    }
+
     /// Whatever fails once the batch is open is recorded on the batch (here: the target's column
     /// types cannot be read), not left `running` to be called abandoned later.
     @Test func aFailureAfterTheBatchOpenedIsRecordedOnIt() throws {

@@ -149,9 +149,9 @@ public final class Loader {
             do {
                 // The file's checksum too, unless the load was stopped (or the file changed).
                 let stopped = options.shouldStop?() ?? false
-                try BatchLog(connection: connection).failed(
+                try recordFailure(
                     batchID, message: Loader.describe(error), read: session?.rowsRead ?? 0, rejects: session?.allRejects ?? [],
-                    sha256: stopped ? nil : try? checksum())
+                    sha256: stopped ? nil : try? checksum(), stopped: stopped)
             } catch let recording {
                 // The first error may not look like a lost connection (the server went away
                 // while it answered); that nothing could be recorded over it says so.
@@ -161,6 +161,20 @@ public final class Loader {
                     "\(Loader.describe(error)); this could not be recorded on batch \(batchID): \(Loader.describe(recording))")
             }
             throw error
+        }
+    }
+
+    /// Marks the batch failed. After a stop, once more if the first try fails: the signal's cancel
+    /// request reaches the server on its own, and one that comes after the statement it was meant
+    /// for has ended cancels the next one (the rollback, or this record) instead; the batch was
+    /// then left `running` until a later run called it abandoned.
+    func recordFailure(_ batch: Int64, message: String, read: Int, rejects: [Reject], sha256: String?, stopped: Bool) throws {
+        let log = BatchLog(connection: connection)
+        do {
+            try log.failed(batch, message: message, read: read, rejects: rejects, sha256: sha256)
+        } catch let error as PostgresError where stopped && !error.isConnectionProblem {
+            if connection.inTransaction { _ = try? connection.execute("rollback") }
+            try log.failed(batch, message: message, read: read, rejects: rejects, sha256: sha256)
         }
     }
 
