@@ -99,5 +99,17 @@ import Testing
             #expect(format?.parse(bad) == nil, "\(bad) parsed")
         }
         #expect(format?.parse("29-02-2020")?.description == "2020-02-29")
+        // A month by name (Dutch or English) in a day-first format, with a four-digit year.
+        for (text, iso) in [
+            ("1-mrt-2019", "2019-03-01"), ("01 MAART 2019", "2019-03-01"), ("15-okt.-2019", "2019-10-15"), ("3 May 2019", "2019-05-03"),
+            ("31.dec.2019", "2019-12-31"), ("29 februari 2020", "2020-02-29"),
+        ] {
+            #expect(format?.parse(text)?.description == iso, "\(text)")
+            #expect(DateFormat("dd/mm/yyyy")?.parse(text)?.description == iso, "\(text)")
+        }
+        for bad in ["31-feb-2019", "29 februari 2019", "1-mrt-19", "1-foo-2019", "mrt-1-2019", "1-mrt-2019-2", "1--2019", "123-mrt-2019", "1 maart"] {
+            #expect(format?.parse(bad) == nil, "\(bad) parsed")
+        }
+        #expect(DateFormat("yyyy-mm-dd")?.parse("2019-mrt-01") == nil)
     }
 }

@@ -51,6 +51,11 @@ func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     return try body(dir)
 }
 
+/// A fresh migrated database and a temporary folder for fixture files.
+func withMigratedDatabaseAndFolder<T>(_ body: (Connection, URL) throws -> T) throws -> T {
+    try withMigratedDatabase { _, _, db throws in try withTemporaryDirectory { dir throws in try body(db, dir) } }
+}
+
 /// Writes bytes to a file in a folder and returns its path.
 @discardableResult
 func writeFixture(_ dir: URL, _ name: String, _ bytes: [UInt8]) throws -> String {

@@ -68,7 +68,8 @@ public struct DateFormat: Sendable, Equatable {
             } else if b == 0x20 && index == 0 && widths.0 == 0 {
                 continue  // leading space
             } else {
-                return nil
+                // `1-mrt-2019`, `1 maart 2019`: a month by name, in a day-first format only.
+                return order == .dayMonthYear ? DateFormat.namedMonth(bytes) : nil
             }
         }
         guard index == 2, widths.0 > 0, widths.1 > 0, widths.2 > 0 else { return nil }
@@ -90,6 +91,39 @@ public struct DateFormat: Sendable, Equatable {
 }
 
 extension DateFormat {
+    /// Month names and abbreviations, Dutch and English (none means another month in the other).
+    static let months: [String: Int] = {
+        var months: [String: Int] = [:]
+        let names = [
+            ["jan", "januari", "january"], ["feb", "febr", "februari", "february"], ["mrt", "maa", "mar", "maart", "march"],
+            ["apr", "april"], ["mei", "may"], ["jun", "juni", "june"], ["jul", "juli", "july"], ["aug", "augustus", "august"],
+            ["sep", "sept", "september"], ["okt", "oct", "oktober", "october"], ["nov", "november"], ["dec", "december"],
+        ]
+        for (i, list) in names.enumerated() { for name in list { months[name] = i + 1 } }
+        return months
+    }()
+
+    /// A date written day, month name, four-digit year (`1-mrt-2019`, `01 MAART 2019`, `15-okt.-2019`),
+    /// parted by spaces, `-`, `.` or `/`; nil for anything else.
+    static func namedMonth(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        guard bytes.count <= 40 else { return nil }
+        var parts: [[UInt8]] = [[]]
+        for b in bytes {
+            if b == 0x20 || b == 0x2D || b == 0x2E || b == 0x2F {
+                if !(parts.last?.isEmpty ?? true) { parts.append([]) }
+            } else {
+                parts[parts.count - 1].append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            }
+        }
+        if parts.last?.isEmpty == true { parts.removeLast() }
+        guard parts.count == 3, (1...2).contains(parts[0].count), parts[2].count == 4,
+            parts[0].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), parts[2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let month = months[String(decoding: parts[1], as: UTF8.self)]
+        else { return nil }
+        func number(_ digits: [UInt8]) -> Int { digits.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        return CalendarDate(year: number(parts[2]), month: month, day: number(parts[0]))
+    }
+
     /// A time of day after a date, which is ignored: `14:53`, `14:53:00.000`, `00:00:00Z`, `10:00:00+01:00`.
     package static func isTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var b = bytes[...]
