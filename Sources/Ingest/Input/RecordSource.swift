@@ -133,12 +133,18 @@ package struct CSVSource: RecordSource {
         return record
     }
 
+    /// The next record that holds anything. A record of delimiters only (`;;;;`, or `"";""`: Excel
+    /// saves the empty rows of a sheet's used range so) holds no data: it is skipped like a blank
+    /// line, as a workbook's empty rows are.
+    private func nextRecord() throws -> RawRecord? {
+        while let record = try reader.next() {
+            if record.problem != nil || !record.bytes.isEmpty { return record }
+        }
+        return nil
+    }
+
     package mutating func next(writer: ByteRowWriter?, into out: inout [UInt8]) throws -> Fetched? {
-        var next = try reader.next()
-        // A record of delimiters only (`;;;;`, or `"";""`: Excel saves the empty rows of a sheet's
-        // used range so) holds no data: skipped like a blank line, as a workbook's empty rows are.
-        while let empty = next, empty.problem == nil, empty.bytes.isEmpty { next = try reader.next() }
-        guard let record = next else { return nil }
+        guard let record = try nextRecord() else { return nil }
         func name(_ i: Int) -> String { i < header.count ? header[i] : "column \(i + 1)" }
         if let problem = record.problem {
             return .record(
