@@ -2,8 +2,8 @@
 """Writes the fixtures in Tests/Fixtures/real/: files shaped like what gemeenten, BZK, CBS and
 partners publish (a subsidy register, a Leefbaarometer 3.0 export, the Leefbaarometer 2.0
 workbook, a JSON list of classes, a CBS kerncijfers table, an SAP line-item export, a partner's
-spending workbook). Deterministic; run again to remake. The workbooks' values are also written to
-CSV twins, so tests can sum them without an xlsx reader.
+spending workbook, a ZIP download). Deterministic; run again to remake. The workbooks' values are
+also written to CSV twins, so tests can sum them without an xlsx reader.
 Needs openpyxl (pip install openpyxl)."""
 import os, random, re, shutil, tempfile, zipfile
 from decimal import Decimal
@@ -233,4 +233,11 @@ with open(os.path.join(out, "uitgaven-partner-2019-twin.csv"), "w", encoding="ut
     f.write("boekstuk;gemeente;bedrag\n")
     for r in twin_rows:
         f.write(";".join(r) + "\n")
+# 8. A download as published: a ZIP archive holding the Leefbaarometer 3.0 CSV and an explanation.
+with zipfile.ZipFile(os.path.join(out, "leefbaarometer-download.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for name, data in (("leefbaarometer-3.0-buurten.csv", open(os.path.join(out, "leefbaarometer-3.0-buurten.csv"), "rb").read()),
+                       ("toelichting.txt", "Leefbaarometer 3.0: scores per buurt. Zie leefbaarometer.nl.\r\n".encode("utf-8"))):
+        zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, data)
 print("wrote", sorted(os.listdir(out)))

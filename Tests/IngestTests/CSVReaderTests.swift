@@ -51,6 +51,36 @@ import Testing
         #expect(stray.last?.1 == ["2", "d", "e"])
     }
 
+    /// A ZIP archive given to a text spec is refused naming what it holds; the names are the
+    /// archive's, so a control character in one (a newline that would fake a log line) shows as ?.
+    @Test func aZIPArchiveIsRefusedNamingItsFilesSafely() throws {
+        // A stored archive of empty files (CRC 0), written by hand; names flagged UTF-8 (bit 11).
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let names = ["scores\nERROR forged.csv", "toelichting.txt"]
+        var local: [UInt8] = []
+        var central: [UInt8] = []
+        for name in names {
+            let n = Array(name.utf8)
+            let offset = local.count
+            local +=
+                le(0x0403_4b50, 4) + le(20, 2) + le(0x0800, 2) + le(0, 2) + le(0, 2) + le(0x21, 2) + le(0, 4) + le(0, 4) + le(0, 4) + le(n.count, 2) + le(0, 2)
+                + n
+            central += le(0x0201_4b50, 4) + le(20, 2) + le(20, 2) + le(0x0800, 2) + le(0, 2) + le(0, 2) + le(0x21, 2) + le(0, 4) + le(0, 4) + le(0, 4)
+            central += le(n.count, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(offset, 4) + n
+        }
+        let end = le(0x0605_4b50, 4) + le(0, 2) + le(0, 2) + le(names.count, 2) + le(names.count, 2) + le(central.count, 4) + le(local.count, 4) + le(0, 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("leefbaar-\(UUID().uuidString).zip").path
+        try Data(local + central + end).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try FileProbe(path: path, input: InputFormat())
+            Issue.record("the archive was not refused")
+        } catch let error as WarehouseError {
+            #expect(error.message.contains("a ZIP archive holding scores?ERROR forged.csv, toelichting.txt, not csv text: unzip it"), "\(error.message)")
+            #expect(!error.message.contains("\n"))
+        }
+    }
+
     @Test func excelsSeparatorHint() {
         #expect(FileProbe.separatorHint(Array("sep=;\r\nA;B".utf8)) == UInt8(ascii: ";"))
         #expect(FileProbe.separatorHint(Array("SEP=|\n".utf8)) == UInt8(ascii: "|"))

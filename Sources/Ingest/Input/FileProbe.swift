@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ZIPFoundation
 
 /// What is known about an input file before it is parsed: size, BOM, encoding, delimiter, from its
 /// identity and first 64 KiB. Its SHA-256 is read apart (`checksum`): before the load when the file
@@ -103,7 +104,20 @@ package struct FileProbe {
             if !zip { throw refuse("not an Excel workbook (.xlsx files are ZIP archives; this one does not start like one)") }
             return
         }
-        if zip { throw refuse("an Excel workbook or other ZIP archive, not \(input.format.rawValue) text: use format: xlsx") }
+        if zip {
+            // A workbook, or a download packed as a ZIP archive (a CSV and its explanation): say which.
+            let names = ((try? Archive(url: URL(fileURLWithPath: path), accessMode: .read)).map { Array($0) } ?? []).map(\.path)
+            if names.isEmpty || names.contains("xl/workbook.xml") {
+                throw refuse("an Excel workbook (or another ZIP archive), not \(input.format.rawValue) text: use format: xlsx")
+            }
+            // The names are the archive's, not ours: control characters (a newline that would start a
+            // fake log line) are shown as ?, and each name is cut at 80 characters.
+            let safe = names.prefix(5).map { name in
+                String(String.UnicodeScalarView(name.unicodeScalars.prefix(80).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+            }
+            let shown = safe.joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) files)" : "")
+            throw refuse("a ZIP archive holding \(shown), not \(input.format.rawValue) text: unzip it and load the file inside")
+        }
         if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
             throw refuse("UTF-16 text: save it as UTF-8 (or Windows-1252) and load it again")
         }
