@@ -56,7 +56,7 @@ import Testing
     @Test func aZIPArchiveIsRefusedNamingItsFilesSafely() throws {
         // A stored archive of empty files (CRC 0), written by hand; names flagged UTF-8 (bit 11).
         func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
-        let names = ["scores\nERROR forged.csv", "toelichting.txt"]
+        let names = ["scores\nERROR forged.csv", "scores-2019.csv", "toelichting.txt"]
         var local: [UInt8] = []
         var central: [UInt8] = []
         for name in names {
@@ -76,9 +76,24 @@ import Testing
             _ = try FileProbe(path: path, input: InputFormat())
             Issue.record("the archive was not refused")
         } catch let error as WarehouseError {
-            #expect(error.message.contains("a ZIP archive holding scores?ERROR forged.csv, toelichting.txt, not csv text: unzip it"), "\(error.message)")
+            #expect(
+                error.message.contains("a ZIP archive holding scores?ERROR forged.csv, scores-2019.csv, toelichting.txt, 2 of them a .csv file: unzip it"),
+                "\(error.message)")
             #expect(!error.message.contains("\n"))
         }
+        // Its one CSV file is read from a temporary file that goes with the probe.
+        let download = packageRoot().appendingPathComponent("Tests/Fixtures/real/leefbaarometer-download.zip").path
+        var inflated = ""
+        do {
+            let probe = try FileProbe(path: download, input: InputFormat())
+            #expect(probe.entry == "leefbaarometer-3.0-buurten.csv")
+            #expect(probe.name == "\(download) (leefbaarometer-3.0-buurten.csv)")
+            #expect(probe.delimiter == UInt8(ascii: ","))
+            #expect(probe.dataSize == 4507 && probe.size > 0 && probe.size < 4507)
+            inflated = probe.dataPath
+            #expect(FileManager.default.fileExists(atPath: inflated))
+        }
+        #expect(!inflated.isEmpty && !FileManager.default.fileExists(atPath: inflated))
     }
 
     @Test func excelsSeparatorHint() {

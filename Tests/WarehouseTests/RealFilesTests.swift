@@ -53,9 +53,12 @@ import Testing
         }
     }
 
-    @Test func leefbaarometer30ExportAsPublishedLoadsWithTheShippedFeed() throws {
+    /// The CSV as published, and the same CSV in a ZIP download (with an explanation beside it):
+    /// the archive's one CSV file is read, with the same outcome.
+    @Test(arguments: ["leefbaarometer-3.0-buurten.csv", "leefbaarometer-download.zip"])
+    func leefbaarometer30ExportAsPublishedLoadsWithTheShippedFeed(file: String) throws {
         try withMigratedDatabase { _, _, db throws in
-            let result = try load(db, feed: "leefbaarometer", file: Self.path("leefbaarometer-3.0-buurten.csv"))
+            let result = try load(db, feed: "leefbaarometer", file: Self.path(file))
             #expect(result.status == .loaded, "\(result.message ?? "")")
             #expect(result.rowsRejected == 0)
             let rows = try Self.lines("leefbaarometer-3.0-buurten.csv").dropFirst()

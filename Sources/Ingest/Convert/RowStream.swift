@@ -52,7 +52,7 @@ package struct RowStream {
         let converter = try RowConverter(
             spec: spec, header: spec.input.format == .csv && !source.headerFromFile ? nil : source.header,
             fieldCount: source.header.count, gemeenten: gemeenten, limits: limits,
-            privacy: privacy, file: probe.path, headerLine: source.headerLine)
+            privacy: privacy, file: probe.name, headerLine: source.headerLine)
         dropped = source.headerFromFile ? converter.unusedFields : []
         let kept = spec.columns.indices.filter { spec.columns[$0].isWritten }
         var chunk: [UInt8] = []
@@ -104,13 +104,13 @@ package struct RowStream {
             }
             try checkpoint(record.line, source)
         }
-        progress?(source.bytesRead, rowsRead)
+        progress?(probe.fileBytes(source.bytesRead), rowsRead)
         try probe.requireUnchanged()
         dropped += source.undeclared
         warnings = source.warnings
         if chunkCount > 0 { try flush(chunk, chunkCount) }
         if rowsRead == 0 {
-            throw WarehouseError(.invalidInput, "\(probe.path): no data rows\(source.headerFromFile ? " after the header" : "")")
+            throw WarehouseError(.invalidInput, "\(probe.name): no data rows\(source.headerFromFile ? " after the header" : "")")
         }
         if limit.exceeded(rejected: rejects.count, read: rowsRead) {
             throw overThreshold()
@@ -120,9 +120,9 @@ package struct RowStream {
     /// Now and then: reports progress, and stops when asked to.
     private func checkpoint(_ line: Int, _ source: any RecordSource) throws {
         guard rowsRead % 4096 == 0 else { return }
-        if rowsRead % 65_536 == 0 { progress?(source.bytesRead, rowsRead) }
+        if rowsRead % 65_536 == 0 { progress?(probe.fileBytes(source.bytesRead), rowsRead) }
         if shouldStop?() == true {
-            throw WarehouseError(.interrupted, "\(probe.path): interrupted at line \(line); nothing of the file was loaded")
+            throw WarehouseError(.interrupted, "\(probe.name): interrupted at line \(line); nothing of the file was loaded")
         }
     }
 
@@ -147,6 +147,6 @@ package struct RowStream {
         let first = rejects.first.map { " First: line \($0.line)\($0.column.map { ", column \($0)" } ?? ""): \($0.reason)." } ?? ""
         return WarehouseError(
             .rejectsOverThreshold,
-            "\(probe.path): \(rejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
+            "\(probe.name): \(rejects.count) rejected rows exceed --max-rejects \(limit); nothing loaded.\(first)")
     }
 }

@@ -17,6 +17,21 @@ package struct FileProbe {
     /// The file's identity, size and modification time when it was read: the SHA-256 recorded is
     /// of exactly the bytes loaded only while these stay the same.
     package let identity: FileIdentity
+    /// The CSV file a ZIP archive (a download as published) holds, when `path` is one: its name in
+    /// the archive. It is inflated to a temporary file (`dataPath`, removed with the probe);
+    /// `path`, `size`, the identity and the checksum stay the archive's.
+    package let entry: String?
+    /// The file whose records are read: `path`, or the inflated entry.
+    package let dataPath: String
+    /// The size of `dataPath`.
+    package let dataSize: Int
+    private let inflated: XLSXSource.TemporaryFile?
+    /// Bytes read of `dataPath` as bytes of the file (a progress display counts the archive's).
+    package func fileBytes(_ read: Int) -> Int {
+        entry == nil || dataSize == 0 ? read : Int(Double(read) / Double(dataSize) * Double(size))
+    }
+    /// The file as messages name it: its path, with the entry when it came from an archive.
+    package var name: String { entry.map { "\(path) (\($0))" } ?? path }
 
     package init(path: String, input: InputFormat) throws {
         self.path = path
@@ -24,12 +39,20 @@ package struct FileProbe {
         defer { try? handle.close() }
         identity = try FileIdentity(handle.fileDescriptor, path: path)
         size = Int(identity.size)
-        var first: [UInt8] = []
-        while first.count < 1 << 16, let data = try handle.read(upToCount: (1 << 16) - first.count), !data.isEmpty {
-            first.append(contentsOf: data)
+        var first = try FileProbe.start(handle)
+        if input.format == .csv, first.starts(with: FileProbe.zipSignature), let (name, temporary) = try FileProbe.csvInArchive(path) {
+            entry = name
+            inflated = temporary
+            dataPath = temporary.path
+            let inner = try openForReading(temporary.path)
+            defer { try? inner.close() }
+            dataSize = Int(try FileIdentity(inner.fileDescriptor, path: temporary.path).size)
+            first = try FileProbe.start(inner)
+        } else {
+            (entry, inflated, dataPath, dataSize) = (nil, nil, path, size)
         }
         bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: path)
+        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: entry == nil ? path : "\(path) (\(entry ?? ""))")
         let sample = first.dropFirst(bomLength)
         switch input.encoding {
         case .fixed(let e): encoding = e
@@ -47,6 +70,50 @@ package struct FileProbe {
         case (.auto, let hint?): delimiter = hint
         case (.auto, nil): delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
         }
+    }
+
+    /// The first 64 KiB of a file.
+    private static func start(_ handle: FileHandle) throws -> [UInt8] {
+        var first: [UInt8] = []
+        while first.count < 1 << 16, let data = try handle.read(upToCount: (1 << 16) - first.count), !data.isEmpty {
+            first.append(contentsOf: data)
+        }
+        return first
+    }
+
+    static let zipSignature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+
+    /// The one CSV file (`.csv` or `.tsv`, else `.txt`) a ZIP archive that is no workbook holds, inflated
+    /// to a temporary file; nil for a workbook or an archive that cannot be read (refused as such
+    /// after). An archive with no such file, or several, is refused naming what it holds.
+    private static func csvInArchive(_ path: String) throws -> (String, XLSXSource.TemporaryFile)? {
+        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read) else { return nil }
+        let entries = Array(archive).filter { $0.type == .file }
+        let names = entries.map(\.path)
+        guard !names.isEmpty, !names.contains("xl/workbook.xml") else { return nil }
+        // .csv and .tsv files; .txt ones only when there are none (a download's explanation is often one).
+        func named(_ endings: [String]) -> [Entry] {
+            entries.filter { e in !e.path.hasPrefix("__MACOSX/") && endings.contains { e.path.lowercased().hasSuffix($0) } }
+        }
+        let tables = named([".csv", ".tsv"])
+        let csv = tables.isEmpty ? named([".txt"]) : tables
+        guard csv.count == 1, let only = csv.first else {
+            throw WarehouseError(
+                .invalidInput,
+                "\(path): a ZIP archive holding \(shownNames(names)), \(csv.isEmpty ? "none of them" : "\(csv.count) of them") a .csv file: unzip it and load the file inside; the file is refused, nothing loaded"
+            )
+        }
+        return (shownNames([only.path]), XLSXSource.TemporaryFile(path: try XLSXSource.inflate(archive, only.path, file: path)))
+    }
+
+    /// Names from an archive as a message shows them: they are the archive's, not ours, so control
+    /// characters (a newline that would start a fake log line) are shown as ?, each name is cut at
+    /// 80 characters, and five at most are listed.
+    static func shownNames(_ names: [String]) -> String {
+        let safe = names.prefix(5).map { name in
+            String(String.UnicodeScalarView(name.unicodeScalars.prefix(80).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        }
+        return safe.joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) files)" : "")
     }
 
     /// The delimiter a first line `sep=X` names (Excel writes it, and reads a file by it), or nil.
@@ -99,7 +166,7 @@ package struct FileProbe {
         func refuse(_ why: String) -> WarehouseError {
             WarehouseError(.invalidInput, "\(path): \(why); the file is refused, nothing loaded")
         }
-        let zip = first.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let zip = first.starts(with: zipSignature)
         if input.format == .xlsx {
             if !zip { throw refuse("not an Excel workbook (.xlsx files are ZIP archives; this one does not start like one)") }
             return
@@ -110,13 +177,7 @@ package struct FileProbe {
             if names.isEmpty || names.contains("xl/workbook.xml") {
                 throw refuse("an Excel workbook (or another ZIP archive), not \(input.format.rawValue) text: use format: xlsx")
             }
-            // The names are the archive's, not ours: control characters (a newline that would start a
-            // fake log line) are shown as ?, and each name is cut at 80 characters.
-            let safe = names.prefix(5).map { name in
-                String(String.UnicodeScalarView(name.unicodeScalars.prefix(80).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
-            }
-            let shown = safe.joined(separator: ", ") + (names.count > 5 ? ", … (\(names.count) files)" : "")
-            throw refuse("a ZIP archive holding \(shown), not \(input.format.rawValue) text: unzip it and load the file inside")
+            throw refuse("a ZIP archive holding \(shownNames(names)), not \(input.format.rawValue) text: unzip it and load the file inside")
         }
         if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
             throw refuse("UTF-16 text: save it as UTF-8 (or Windows-1252) and load it again")

@@ -69,8 +69,9 @@ package struct CSVSource: RecordSource {
     package var bytesRead: Int { reader.bytesRead }
     package var undeclared: [String] { [] }
 
+    /// Reads the records of `probe.dataPath`; `file` is the name messages give it.
     package init(file: String, probe: FileProbe, input: InputFormat) throws {
-        let handle = try openForReading(file)
+        let handle = try openForReading(probe.dataPath)
         if probe.bomLength > 0 { _ = try handle.read(upToCount: probe.bomLength) }
         self.file = file
         reader = CSVReader(handle: handle, delimiter: probe.delimiter, quote: input.quote, maxFieldBytes: input.maxFieldBytes)

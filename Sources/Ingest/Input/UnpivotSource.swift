@@ -75,7 +75,7 @@ package struct UnpivotSource: RecordSource {
 package func openRecordSource(probe: FileProbe, spec: FeedSpec) throws -> any RecordSource {
     var source: any RecordSource =
         switch spec.input.format {
-        case .csv: try CSVSource(file: probe.path, probe: probe, input: spec.input)
+        case .csv: try CSVSource(file: probe.name, probe: probe, input: spec.input)
         case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
         case .json: try JSONArraySource(file: probe.path, spec: spec, skip: probe.bomLength)
         case .xlsx: try XLSXSource(file: probe.path, input: spec.input)
@@ -84,7 +84,7 @@ package func openRecordSource(probe: FileProbe, spec: FeedSpec) throws -> any Re
         guard source.headerFromFile else {
             throw WarehouseError(.invalidInput, "\(spec.path): unpivot needs a header (CSV or xlsx with header: true)")
         }
-        source = try UnpivotSource(inner: source, unpivot: unpivot, file: probe.path)
+        source = try UnpivotSource(inner: source, unpivot: unpivot, file: probe.name)
     }
     return source
 }

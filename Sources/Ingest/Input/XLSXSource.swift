@@ -23,7 +23,7 @@ package struct XLSXSource: RecordSource {
     package var undeclared: [String] { [] }
 
     /// Deletes the inflated sheet when the source goes away.
-    package final class TemporaryFile {
+    package final class TemporaryFile: Sendable {
         package let path: String
         package init(path: String) { self.path = path }
         deinit { try? FileManager.default.removeItem(atPath: path) }

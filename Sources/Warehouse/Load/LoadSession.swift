@@ -78,7 +78,7 @@ struct LoadSession {
         }
         // Chunks are pipelined: while the server merges chunk k (sent without waiting), the client
         // reads and converts chunk k + 1.
-        let merger = try ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.path)
+        let merger = try ChunkMerger(db: db, sql: sql, batchID: batchID, file: probe.name)
         self.merger = merger
         do {
             try stream.read(chunkRows: merger.chunkRows(options.chunkRows)) { bytes, rows in
@@ -132,7 +132,7 @@ struct LoadSession {
                 let count = try first.decode(0, as: Int.self)
                 let sample = failures.map { row in (1..<failures.columnCount).map { row[$0] ?? "NULL" }.joined(separator: " ") }
                 throw WarehouseError(
-                    .checkFailed, "\(probe.path): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
+                    .checkFailed, "\(probe.name): data check \(check.name) failed (\(count) rows), e.g. \(sample.joined(separator: "; ")); nothing loaded")
             }
         }
         try connection.execute("rollback to savepoint leefbaar_checks")
@@ -149,7 +149,7 @@ struct LoadSession {
                 throw WarehouseError(
                     .shrinkRefused,
                     """
-                    \(probe.path): the file would shrink \(shrunk.count == 1 ? "a scope" : "\(shrunk.count) scopes") of feed \(spec.name) \
+                    \(probe.name): the file would shrink \(shrunk.count == 1 ? "a scope" : "\(shrunk.count) scopes") of feed \(spec.name) \
                     by more than \(RejectLimit.percent(spec.maxShrinkPercent)) (\(shrunk.prefix(5).joined(separator: "; "))); \
                     nothing loaded. If that is what you mean, load it with --allow-shrink.
                     """)
