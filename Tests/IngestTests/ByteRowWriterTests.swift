@@ -154,6 +154,27 @@ import Samples
         #expect(fast.counts == slow.counts && fast.warnings == slow.warnings && fast.scrubbed == slow.scrubbed && fast.dropped == slow.dropped)
     }
 
+    /// A field no column reads, with bytes the file's encoding cannot hold: the converter's reader
+    /// rejects the record, and so must the byte path (found by `make fuzz`, target bytes).
+    @Test func aBadlyEncodedFieldNoColumnReadsIsARejectBothWays() throws {
+        var spec = try FeedSpec.load(path: packageRoot().appendingPathComponent("SQL/feeds/ledger.yaml").path, sql: nil)
+        spec.input.encoding = .fixed(.utf8)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "Boekdatum;Dagboek;Boekstuk;Regel;Grootboek;Kostenplaats;Gemeente;Project;Inzet;Categorie;Omschrijving;Bedrag;Extra\n"
+        var bytes = Array((header + "01-03-2019;MEM;D1;1;4100;LB01;GM0106;P1;basis;x;y;1,00;caf\u{E9}\n").utf8)
+        bytes += Array("01-03-2019;MEM;D1;2;4100;LB01;GM0106;P1;basis;x;y;2,00;pr".utf8) + [0x8F]
+        bytes += Array("ject\n01-03-2019;MEM;D1;3;4100;LB01;GM0106;P1;basis;x;y;3,00;\n".utf8)
+        let file = dir.appendingPathComponent("extra.csv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let (fast, fromBytes) = try Self.read(spec, file, limits: Self.limits(), byteRows: true)
+        let (slow, _) = try Self.read(spec, file, limits: Self.limits(), byteRows: false)
+        #expect(fast == slow)
+        #expect(fromBytes == 2)
+        #expect(fast.rejects.map { $0.split(separator: "|").prefix(2).joined(separator: "|") } == ["3|Extra"])
+        #expect(fast.counts[1] == 2)
+    }
+
     @Test func aFeedWithAWhereFilterOrDerivedColumnsHasNoBytePath() throws {
         let filtered = try FeedSpec.parse(
             """

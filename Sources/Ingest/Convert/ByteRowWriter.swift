@@ -54,6 +54,10 @@ package final class ByteRowWriter {
     let written: [Bool]
     /// Code columns whose wijk or buurt codes the converter checks against the row's gemeente.
     let areaCodes: [Bool]
+    /// The file's fields no column reads. Their bytes are not written, but the converter's reader
+    /// decodes every field and rejects a record with one its encoding cannot hold; so a record with
+    /// such a field goes to the converter too.
+    let unusedFields: [Int]
     let numbers: ExactDecimal.Style
     let dateFormat: DateFormat
 
@@ -102,6 +106,8 @@ package final class ByteRowWriter {
         self.rules = rules
         written = spec.columns.map(\.isWritten)
         areaCodes = spec.columns.indices.map { converter.gemeenteIndex != nil && converter.codeColumns.contains($0) }
+        let read = Set(converter.bindings.compactMap { if case .field(let f) = $0 { f } else { nil } })
+        unusedFields = converter.fieldNames.indices.filter { !read.contains($0) }
         numbers = spec.input.numbers
         dateFormat = spec.input.dateFormat
     }
@@ -125,6 +131,10 @@ package final class ByteRowWriter {
     /// Appends the record's values, each followed by a tab, in the file's encoding `encoding`;
     /// false (and `out` as it was) when the record must go through `RowConverter.convert`.
     package func write(_ record: RawRecord, encoding: TextEncoding, into out: inout [UInt8]) -> Bool {
+        for f in unusedFields where f < record.fields.count {
+            let bytes = record.field(f)
+            if bytes.contains(where: { $0 >= 0x80 }), encoding.decode(bytes) == nil { return false }
+        }
         let start = out.count
         for k in columns.indices {
             let valueStart = out.count
