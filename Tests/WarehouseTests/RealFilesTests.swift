@@ -60,6 +60,7 @@ import Testing
         try withMigratedDatabase { _, _, db throws in
             let result = try load(db, feed: "leefbaarometer", file: Self.path(file))
             #expect(result.status == .loaded, "\(result.message ?? "")")
+            #expect(result.source == Self.path(file) + (file.hasSuffix(".zip") ? " (leefbaarometer-3.0-buurten.csv)" : ""))
             #expect(result.rowsRejected == 0)
             let rows = try Self.lines("leefbaarometer-3.0-buurten.csv").dropFirst()
             let werkgebied = ["0106", "1731", "0085", "1690", "1701", "0118", "0119", "1699"]

@@ -101,7 +101,7 @@ struct Load: ParsableCommand {
             progress.finish()
             results.append(result)
             if interruption.requested { break }
-            for line in LoadReport.rejectLines(result.rejects, file: file) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            for line in LoadReport.rejectLines(result.rejects, file: result.source) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             if result.status == .failed, let message = result.message {
                 FileHandle.standardError.write(Data("leefbaar-etl: error: \(message)\n".utf8))
                 if result.stopsTheRun { break }
@@ -118,7 +118,7 @@ struct Load: ParsableCommand {
         let status = LoadReport.exitStatus(results)
         if let summaryJson { try LoadReport.json(results, exitCode: status.rawValue).write(to: URL(fileURLWithPath: summaryJson)) }
         if let rejectsFile {
-            let all = results.flatMap { r in r.rejects.map { (r.file, $0) } }
+            let all = results.flatMap { r in r.rejects.map { (r.source, $0) } }
             try LoadReport.rejectsCSV(all).write(toFile: rejectsFile, atomically: true, encoding: .utf8)
         }
         if status != .ok { throw ExitCode(status.rawValue) }

@@ -9,6 +9,10 @@ public struct LoadResult: Sendable {
     }
     public var feed: String
     public var file: String
+    /// The CSV file read from a ZIP archive `file` is, by its name in the archive.
+    public var entry: String?
+    /// The file as rejects name it: `file`, with the entry read from it.
+    public var source: String { entry.map { "\(file) (\($0))" } ?? file }
     public var status: Status
     public var batchID: Int64?
     public var rowsRead = 0

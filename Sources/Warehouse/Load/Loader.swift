@@ -66,6 +66,7 @@ public final class Loader {
         // Hashed later: beside the load, or before it when a loaded batch of the feed has the size.
         let probe = try FileProbe(path: file, input: spec.input)
         result.bytes = probe.size
+        result.entry = probe.entry
         if let hashed = spec.columns.first(where: { $0.personal == .hash }) {
             let privacy = try PrivacyGuard.fromEnvironment()
             guard let fingerprint = privacy.fingerprint else {
