@@ -87,7 +87,7 @@ package struct FileProbe {
     /// to a temporary file; nil for a workbook or an archive that cannot be read (refused as such
     /// after). An archive with no such file, or several, is refused naming what it holds.
     private static func csvInArchive(_ path: String) throws -> (String, XLSXSource.TemporaryFile)? {
-        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read) else { return nil }
+        guard let archive = try? openArchive(path) else { return nil }
         let entries = Array(archive).filter { $0.type == .file }
         let names = entries.map(\.path)
         guard !names.isEmpty, !names.contains("xl/workbook.xml") else { return nil }
@@ -173,7 +173,7 @@ package struct FileProbe {
         }
         if zip {
             // A workbook, or a download packed as a ZIP archive (a CSV and its explanation): say which.
-            let names = ((try? Archive(url: URL(fileURLWithPath: path), accessMode: .read)).map { Array($0) } ?? []).map(\.path)
+            let names = ((try? openArchive(path)).map { Array($0) } ?? []).map(\.path)
             if names.isEmpty || names.contains("xl/workbook.xml") {
                 throw refuse("an Excel workbook (or another ZIP archive), not \(input.format.rawValue) text: use format: xlsx")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ZIPFoundation
 
 /// Opens an input file for reading, safely: only a regular file is opened (a symbolic link, FIFO,
 /// socket, device or directory is refused, never opened, so nothing can block or be read through a
@@ -23,6 +24,17 @@ package func openForReading(_ path: String) throws -> FileHandle {
     // Reads may block again (a regular file's never do for long).
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+}
+
+/// A ZIP archive (a workbook, a download) opened for reading: the regular file `openForReading`
+/// checked, reopened through its descriptor (`/proc/self/fd/N`) where the system has that, so a
+/// path swapped for a link or a FIFO after the check is never what the archive reads.
+package func openArchive(_ path: String) throws -> Archive {
+    let handle = try openForReading(path)
+    defer { try? handle.close() }
+    let reopened = "/proc/self/fd/\(handle.fileDescriptor)"
+    let url = URL(fileURLWithPath: FileManager.default.fileExists(atPath: reopened) ? reopened : path)
+    return try Archive(url: url, accessMode: .read)
 }
 
 /// What a non-regular file is, for messages; nil for a regular file.

@@ -33,7 +33,7 @@ package struct XLSXSource: RecordSource {
         self.file = file
         let archive: Archive
         do {
-            archive = try Archive(url: URL(fileURLWithPath: file), accessMode: .read)
+            archive = try openArchive(file)
         } catch {
             throw WarehouseError(.invalidInput, "\(file): not a readable Excel workbook (.xlsx is a ZIP archive): \(error)")
         }
