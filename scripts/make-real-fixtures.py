@@ -2,7 +2,7 @@
 """Writes the fixtures in Tests/Fixtures/real/: files shaped like what gemeenten, BZK, CBS and
 partners publish (a subsidy register, a Leefbaarometer 3.0 export, the Leefbaarometer 2.0
 workbook, a JSON list of classes, a CBS kerncijfers table, an SAP line-item export, a partner's
-spending workbook, a ZIP download). Deterministic; run again to remake. The workbooks' values are
+spending workbook, ZIP downloads). Deterministic; run again to remake. The workbooks' values are
 also written to CSV twins, so tests can sum them without an xlsx reader.
 Needs openpyxl (pip install openpyxl)."""
 import os, random, re, shutil, tempfile, zipfile
@@ -237,6 +237,18 @@ with open(os.path.join(out, "uitgaven-partner-2019-twin.csv"), "w", encoding="ut
 with zipfile.ZipFile(os.path.join(out, "leefbaarometer-download.zip"), "w", zipfile.ZIP_DEFLATED) as z:
     for name, data in (("leefbaarometer-3.0-buurten.csv", open(os.path.join(out, "leefbaarometer-3.0-buurten.csv"), "rb").read()),
                        ("toelichting.txt", "Leefbaarometer 3.0: scores per buurt. Zie leefbaarometer.nl.\r\n".encode("utf-8"))):
+        zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        zi.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(zi, data)
+# 9. Visitor counts as JSON Lines, also packed in a ZIP archive with a note (the twin is the plain file).
+visits = random.Random(2025)
+lines = []
+for day in range(1, 29):
+    lines.append('{"locatie": "Beleefhuis", "datum": "2019-02-%02d", "gemeente": "Assen", "bezoekers": %d}' % (day, visits.randint(5, 80)))
+with open(os.path.join(out, "bezoekers-2019.jsonl"), "w", encoding="utf-8", newline="") as f:
+    f.write("\n".join(lines) + "\n")
+with zipfile.ZipFile(os.path.join(out, "bezoekers-download.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for name, data in (("bezoekers-2019.jsonl", ("\n".join(lines) + "\n").encode("utf-8")), ("lees mij.txt", b"Bezoekers per dag.\r\n")):
         zi = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
         zi.compress_type = zipfile.ZIP_DEFLATED
         z.writestr(zi, data)

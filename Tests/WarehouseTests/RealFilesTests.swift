@@ -17,6 +17,14 @@ import Testing
             $0.split(separator: name.hasSuffix(".csv") && !name.contains("leefbaarometer") ? ";" : ",", omittingEmptySubsequences: false).map(String.init)
         }
     }
+    /// Loads a fixture with a shipped feed, expecting it loaded; a `.zip` fixture is read through
+    /// its `entry`, which the result names.
+    static func loadPublished(_ db: Connection, feed: String, file: String, entry: String) throws -> LoadResult {
+        let result = try load(db, feed: feed, file: path(file))
+        #expect(result.status == .loaded, "\(result.message ?? "")")
+        #expect(result.source == path(file) + (file.hasSuffix(".zip") ? " (\(entry))" : ""))
+        return result
+    }
     static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
     static func text(_ d: Decimal) -> String { NSDecimalNumber(decimal: d).stringValue }
 
@@ -58,9 +66,7 @@ import Testing
     @Test(arguments: ["leefbaarometer-3.0-buurten.csv", "leefbaarometer-download.zip"])
     func leefbaarometer30ExportAsPublishedLoadsWithTheShippedFeed(file: String) throws {
         try withMigratedDatabase { _, _, db throws in
-            let result = try load(db, feed: "leefbaarometer", file: Self.path(file))
-            #expect(result.status == .loaded, "\(result.message ?? "")")
-            #expect(result.source == Self.path(file) + (file.hasSuffix(".zip") ? " (leefbaarometer-3.0-buurten.csv)" : ""))
+            let result = try Self.loadPublished(db, feed: "leefbaarometer", file: file, entry: "leefbaarometer-3.0-buurten.csv")
             #expect(result.rowsRejected == 0)
             let rows = try Self.lines("leefbaarometer-3.0-buurten.csv").dropFirst()
             let werkgebied = ["0106", "1731", "0085", "1690", "1701", "0118", "0119", "1699"]
@@ -230,6 +236,21 @@ import Testing
                 #expect(loaded.flatMap(Self.decimal) == sum, "\(name): \(loaded ?? "-") vs \(sum)")
             }
             #expect(try db.scalar("select count(distinct year) || '/' || min(year) from core.spending", as: String.self) == "1/2019")
+        }
+    }
+
+    /// JSON Lines as published, and in a ZIP archive with a note: the archive's one .jsonl file is read.
+    @Test(arguments: ["bezoekers-2019.jsonl", "bezoekers-download.zip"])
+    func visitorCountsAsJSONLinesAndInAZIPArchive(file: String) throws {
+        try withMigratedDatabase { _, _, db throws in
+            let result = try Self.loadPublished(db, feed: "visits", file: file, entry: "bezoekers-2019.jsonl")
+            // Independent: the plain file's counts.
+            let text = try String(contentsOfFile: Self.path("bezoekers-2019.jsonl"), encoding: .utf8)
+            let counts = try text.split(separator: "\n").map { line in
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["bezoekers"] as? Int ?? -1
+            }
+            #expect(result.rowsLoaded == counts.count)
+            #expect(try db.scalar("select sum(visitors)::int from core.visit", as: Int.self) == counts.reduce(0, +))
         }
     }
 }

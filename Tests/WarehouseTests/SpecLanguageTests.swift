@@ -248,7 +248,7 @@ import Testing
                     (
                         "visits", nil,
                         Array((try? Data(contentsOf: packageRoot().appendingPathComponent("Tests/Fixtures/real/leefbaarometer-download.zip"))) ?? Data()),
-                        "a ZIP archive holding leefbaarometer-3.0-buurten.csv, toelichting.txt, not jsonl text: unzip it and load the file inside"
+                        "a ZIP archive holding leefbaarometer-3.0-buurten.csv, toelichting.txt, none of them a .jsonl file: unzip it and load the file inside"
                     ),
                     ("visits", nil, Array("[{\"locatie\": \"Beleefhuis\"}]\n".utf8), "a JSON array ([ … ]), not JSON Lines: use format: json"),
                     ("ledger", nil, [0xFF, 0xFE] + Array(ledgerHeader.utf8).flatMap { [$0, 0] }, "UTF-16 text"),

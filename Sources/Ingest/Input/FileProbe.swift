@@ -17,7 +17,7 @@ package struct FileProbe {
     /// The file's identity, size and modification time when it was read: the SHA-256 recorded is
     /// of exactly the bytes loaded only while these stay the same.
     package let identity: FileIdentity
-    /// The CSV file a ZIP archive (a download as published) holds, when `path` is one: its name in
+    /// The data file a ZIP archive (a download as published) holds, when `path` is one: its name in
     /// the archive. It is inflated to a temporary file (`dataPath`, removed with the probe);
     /// `path`, `size`, the identity and the checksum stay the archive's.
     package let entry: String?
@@ -40,7 +40,7 @@ package struct FileProbe {
         identity = try FileIdentity(handle.fileDescriptor, path: path)
         size = Int(identity.size)
         var first = try FileProbe.start(handle)
-        if input.format == .csv, first.starts(with: FileProbe.zipSignature), let (name, temporary) = try FileProbe.csvInArchive(path) {
+        if input.format != .xlsx, first.starts(with: FileProbe.zipSignature), let (name, temporary) = try FileProbe.dataInArchive(path, input.format) {
             entry = name
             inflated = temporary
             dataPath = temporary.path
@@ -83,10 +83,11 @@ package struct FileProbe {
 
     static let zipSignature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
 
-    /// The one CSV file (`.csv` or `.tsv`, else `.txt`) a ZIP archive that is no workbook holds, inflated
-    /// to a temporary file; nil for a workbook or an archive that cannot be read (refused as such
-    /// after). An archive with no such file, or several, is refused naming what it holds.
-    private static func csvInArchive(_ path: String) throws -> (String, XLSXSource.TemporaryFile)? {
+    /// The one data file of the spec's format a ZIP archive that is no workbook holds (csv: `.csv`
+    /// or `.tsv`, else `.txt`; jsonl: `.jsonl` or `.ndjson`; json: `.json`), inflated to a
+    /// temporary file; nil for a workbook or an archive that cannot be read (refused as such after).
+    /// An archive with no such file, or several, is refused naming what it holds.
+    private static func dataInArchive(_ path: String, _ format: InputFormat.Format) throws -> (String, XLSXSource.TemporaryFile)? {
         guard let archive = try? openArchive(path) else { return nil }
         let entries = Array(archive).filter { $0.type == .file }
         let names = entries.map(\.path)
@@ -95,12 +96,18 @@ package struct FileProbe {
         func named(_ endings: [String]) -> [Entry] {
             entries.filter { e in !e.path.hasPrefix("__MACOSX/") && endings.contains { e.path.lowercased().hasSuffix($0) } }
         }
-        let tables = named([".csv", ".tsv"])
-        let csv = tables.isEmpty ? named([".txt"]) : tables
-        guard csv.count == 1, let only = csv.first else {
+        let endings: [String] =
+            switch format {
+            case .jsonl: [".jsonl", ".ndjson"]
+            case .json: [".json"]
+            default: [".csv", ".tsv"]
+            }
+        let found = named(endings)
+        let data = found.isEmpty && format == .csv ? named([".txt"]) : found
+        guard data.count == 1, let only = data.first else {
             throw WarehouseError(
                 .invalidInput,
-                "\(path): a ZIP archive holding \(shownNames(names)), \(csv.isEmpty ? "none of them" : "\(csv.count) of them") a .csv file: unzip it and load the file inside; the file is refused, nothing loaded"
+                "\(path): a ZIP archive holding \(shownNames(names)), \(data.isEmpty ? "none of them" : "\(data.count) of them") a \(endings[0]) file: unzip it and load the file inside; the file is refused, nothing loaded"
             )
         }
         return (shownNames([only.path]), XLSXSource.TemporaryFile(path: try XLSXSource.inflate(archive, only.path, file: path)))

@@ -17,10 +17,11 @@ package struct JSONArraySource: RecordSource {
     package private(set) var bytesRead = 0
     package var undeclared: [String] { fields.undeclared }
 
-    package init(file: String, spec: FeedSpec, skip: Int) throws {
+    /// Reads `file`; `name` is what messages call it (default: `file`).
+    package init(file: String, spec: FeedSpec, skip: Int, name: String? = nil) throws {
         handle = try openForReading(file)
         if skip > 0 { _ = try handle.read(upToCount: skip) }
-        self.file = file
+        self.file = name ?? file
         maxBytes = spec.input.maxFieldBytes
         fields = JSONObjectFields(spec: spec)
     }

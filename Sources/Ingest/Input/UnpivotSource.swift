@@ -76,8 +76,8 @@ package func openRecordSource(probe: FileProbe, spec: FeedSpec) throws -> any Re
     var source: any RecordSource =
         switch spec.input.format {
         case .csv: try CSVSource(file: probe.name, probe: probe, input: spec.input)
-        case .jsonl: try JSONLinesSource(file: probe.path, spec: spec)
-        case .json: try JSONArraySource(file: probe.path, spec: spec, skip: probe.bomLength)
+        case .jsonl: try JSONLinesSource(file: probe.dataPath, spec: spec)
+        case .json: try JSONArraySource(file: probe.dataPath, spec: spec, skip: probe.bomLength, name: probe.name)
         case .xlsx: try XLSXSource(file: probe.path, input: spec.input)
         }
     if let unpivot = spec.unpivot {
