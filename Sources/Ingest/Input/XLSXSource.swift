@@ -144,7 +144,7 @@ package struct XLSXSource: RecordSource {
             _ = try archive.extract(entry, bufferSize: 1 << 18) { data in try out.write(contentsOf: data) }
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
-            throw WarehouseError(.invalidInput, "\(file): cannot read \(path) from the workbook: \(error)")
+            throw WarehouseError(.invalidInput, "\(file): cannot read \(path) from the archive: \(error)")
         }
         return temp
     }
