@@ -32,6 +32,10 @@ import TestSupport
             try put("grootboek-2018.csv", "Boekdatum;Dagboek;Regel\n01-01-2018;MEM;1\n")  // no Bedrag column
             try put("notities.txt", "not a feed")
             try put("grootboek-2020.csv.part", Self.ledger(year: 2020, lines: 3))
+            // A Leefbaarometer download as published: a ZIP archive the feed's second file_pattern takes.
+            try FileManager.default.copyItem(
+                at: packageRoot().appendingPathComponent("Tests/Fixtures/real/leefbaarometer-download.zip"),
+                to: inbox.appendingPathComponent("leefbaarometer-2019.zip"))
             let summary = inbox.appendingPathComponent("summary.json").path
             let result = try runTool(
                 "leefbaar-etl", ["run", "--inbox", inbox.path, "--settle", "0", "--log-format", "json", "--summary-json", summary], environment: env)
@@ -41,7 +45,7 @@ import TestSupport
             #expect(day.count == 10 && day.hasPrefix("20"))
             #expect(
                 try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("archive/\(day)").path).sorted()
-                    == ["gebieden-2019.csv", "gebieden-kopie.csv", "grootboek-2019.csv"])
+                    == ["gebieden-2019.csv", "gebieden-kopie.csv", "grootboek-2019.csv", "leefbaarometer-2019.zip"])
             #expect(
                 try fm.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path).sorted()
                     == ["grootboek-2018.csv", "grootboek-2018.csv.error.txt"])
@@ -61,8 +65,11 @@ import TestSupport
             #expect(logLines.contains { ($0["message"] as? String)?.hasPrefix("left alone: notities.txt") == true && $0["level"] as? String == "warning" })
             let db = try cluster.connect(database: name)
             #expect(try db.scalar("select count(*) || '/' || sum(amount) from core.spending", as: String.self) == "40/400.00")
+            #expect(try db.scalar("select count(*) from core.leefbaarometer_score", as: Int.self) ?? 0 > 0)
             #expect(try db.scalar("select count(*) from core.area", as: Int.self) == 3)
-            #expect(try db.scalar("select string_agg(status, ',' order by batch_id) from etl.batch", as: String.self) == "loaded,failed,loaded")
+            #expect(
+                try db.scalar("select string_agg(feed || ':' || status, ',' order by batch_id) from etl.batch", as: String.self)
+                    == "areas:loaded,leefbaarometer:loaded,ledger:failed,ledger:loaded")
             // Fixed and moved back: the next run loads it.
             try fm.removeItem(at: inbox.appendingPathComponent("failed/grootboek-2018.csv"))
             try put("grootboek-2018.csv", Self.ledger(year: 2018, lines: 5))

@@ -56,7 +56,7 @@ extension FeedSpec {
             merge: .upsert,
             maxRejects: .count(0),
             checks: [],
-            filePattern: try top.string("file_pattern"),
+            filePatterns: try top.stringList("file_pattern") ?? [],
             order: try top.int("order") ?? 50,
             path: path
         )

@@ -30,8 +30,9 @@ public struct FeedSpec: Sendable {
     public var maxRejects: RejectLimit
     /// Data checks run after the merge (names in SQL/checks, plus inline ones).
     public var checks: [CheckSpec]
-    /// Inbox file names this feed takes (glob, e.g. `grootboek*.csv`).
-    public var filePattern: String?
+    /// Inbox file names this feed takes (globs, e.g. `grootboek*.csv`; `file_pattern` is one or a
+    /// list, so a feed can take a download's `.zip` too).
+    public var filePatterns: [String]
     /// Load order among feeds in one run (lower first: areas and stock before facts).
     public var order: Int
     /// Skip (not reject) rows whose gemeente_code is outside core.gemeente: for national files

@@ -19,7 +19,8 @@ struct Feeds: ParsableCommand {
         if format == .json {
             let list: [[String: Any]] = specs.map {
                 [
-                    "feed": $0.name, "file_pattern": $0.filePattern ?? NSNull(), "format": $0.input.format.rawValue, "target": $0.target,
+                    "feed": $0.name, "file_pattern": $0.filePatterns.isEmpty ? NSNull() : $0.filePatterns.joined(separator: ", "),
+                    "format": $0.input.format.rawValue, "target": $0.target,
                     "merge": merge($0), "order": $0.order, "description": $0.description,
                 ]
             }
@@ -30,7 +31,9 @@ struct Feeds: ParsableCommand {
         print(
             TextTable(
                 header: ["feed", "file_pattern", "format", "target", "merge"],
-                rows: specs.map { [$0.name, $0.filePattern ?? "-", $0.input.format.rawValue, $0.target, merge($0)] }
+                rows: specs.map {
+                    [$0.name, $0.filePatterns.isEmpty ? "-" : $0.filePatterns.joined(separator: ", "), $0.input.format.rawValue, $0.target, merge($0)]
+                }
             ).render())
     }
 }

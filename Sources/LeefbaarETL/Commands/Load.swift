@@ -72,7 +72,7 @@ struct Load: ParsableCommand {
                 // No --feed: the feed whose file_pattern matches, as the nightly run picks it.
                 let specs = try FeedSpec.all(in: sql)
                 let names = files.map { ($0 as NSString).lastPathComponent }
-                let matching = specs.filter { s in s.filePattern.map { p in names.allSatisfy { InboxRun.matches($0, pattern: p) } } ?? false }
+                let matching = specs.filter { s in names.allSatisfy { InboxRun.takes(s, $0) } }
                 guard matching.count == 1, let only = matching.first else {
                     throw ValidationError(
                         matching.isEmpty

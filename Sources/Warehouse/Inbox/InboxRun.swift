@@ -81,7 +81,7 @@ public struct InboxRun {
                     FileOutcome(file: name, action: .leftAlone, note: "still being written (modified \(Int(Date().timeIntervalSince(modified))) s ago)"))
                 continue
             }
-            guard let spec = specs.first(where: { $0.filePattern.map { InboxRun.matches(name, pattern: $0) } ?? false }) else {
+            guard let spec = specs.first(where: { InboxRun.takes($0, name) }) else {
                 left.append(FileOutcome(file: name, action: .leftAlone, note: "no feed's file_pattern matches"))
                 continue
             }
@@ -115,6 +115,11 @@ public struct InboxRun {
     /// Shell-style glob (`*`, `?`), case-insensitive, on the file name.
     public static func matches(_ name: String, pattern: String) -> Bool {
         fnmatch(pattern.lowercased(), name.lowercased(), 0) == 0
+    }
+
+    /// Whether one of a feed's `file_pattern`s matches the file name.
+    public static func takes(_ spec: FeedSpec, _ name: String) -> Bool {
+        spec.filePatterns.contains { matches(name, pattern: $0) }
     }
 
     /// Runs the plan: loads, archives, fails. Stops early when the database is gone or a stop is asked.
