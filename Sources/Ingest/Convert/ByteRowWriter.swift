@@ -106,8 +106,7 @@ package final class ByteRowWriter {
         self.rules = rules
         written = spec.columns.map(\.isWritten)
         areaCodes = spec.columns.indices.map { converter.gemeenteIndex != nil && converter.codeColumns.contains($0) }
-        let read = Set(converter.bindings.compactMap { if case .field(let f) = $0 { f } else { nil } })
-        unusedFields = converter.fieldNames.indices.filter { !read.contains($0) }
+        unusedFields = converter.unreadFields
         numbers = spec.input.numbers
         dateFormat = spec.input.dateFormat
     }

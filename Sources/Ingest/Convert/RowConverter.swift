@@ -274,6 +274,11 @@ package struct RowConverter {
 
     /// File columns the spec does not use (reported as dropped: they are never stored).
     package var unusedFields: [String] {
+        unreadFields.map { fieldNames[$0] }.filter { !$0.isEmpty }
+    }
+
+    /// The positions of the file's fields no column and no filter reads.
+    package var unreadFields: [Int] {
         var used = Set(filters.map(\.index))
         for b in bindings {
             switch b {
@@ -285,7 +290,7 @@ package struct RowConverter {
             default: break
             }
         }
-        return fieldNames.enumerated().filter { !used.contains($0.offset) && !$0.element.isEmpty }.map(\.element)
+        return fieldNames.indices.filter { !used.contains($0) }
     }
 
     /// Failure of one value.

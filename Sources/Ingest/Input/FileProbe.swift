@@ -31,7 +31,9 @@ package struct FileProbe {
         entry == nil || dataSize == 0 ? read : Int(Double(read) / Double(dataSize) * Double(size))
     }
     /// The file as messages name it: its path, with the entry when it came from an archive.
-    package var name: String { entry.map { "\(path) (\($0))" } ?? path }
+    package var name: String { FileProbe.name(path, entry: entry) }
+    /// A file's path as messages name it, with the entry read from it when it is an archive.
+    package static func name(_ path: String, entry: String?) -> String { entry.map { "\(path) (\($0))" } ?? path }
 
     package init(path: String, input: InputFormat) throws {
         self.path = path
@@ -52,13 +54,13 @@ package struct FileProbe {
             (entry, inflated, dataPath, dataSize) = (nil, nil, path, size)
         }
         bomLength = first.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: entry == nil ? path : "\(path) (\(entry ?? ""))")
-        let sample = first.dropFirst(bomLength)
+        try FileProbe.refuseWrongKind(first, bomLength: bomLength, input: input, path: FileProbe.name(path, entry: entry))
+        let sample = Array(first.dropFirst(bomLength))
         switch input.encoding {
         case .fixed(let e): encoding = e
         case .auto: encoding = bomLength > 0 ? .utf8 : sample.withUnsafeBufferPointer { TextEncoding.sniff($0) }
         }
-        let hinted = input.format == .csv ? FileProbe.separatorHint(Array(sample)) : nil
+        let hinted = input.format == .csv ? FileProbe.separatorHint(sample) : nil
         separatorLine = hinted != nil
         switch (input.delimiter, hinted) {
         case (.byte(let b), let hint?) where hint != b:
@@ -68,7 +70,7 @@ package struct FileProbe {
             )
         case (.byte(let b), _): delimiter = b
         case (.auto, let hint?): delimiter = hint
-        case (.auto, nil): delimiter = FileProbe.detectDelimiter(Array(sample), quote: input.quote)
+        case (.auto, nil): delimiter = FileProbe.detectDelimiter(sample, quote: input.quote)
         }
     }
 
@@ -178,14 +180,9 @@ package struct FileProbe {
             if !zip { throw refuse("not an Excel workbook (.xlsx files are ZIP archives; this one does not start like one)") }
             return
         }
-        if zip {
-            // A workbook, or a download packed as a ZIP archive (a CSV and its explanation): say which.
-            let names = ((try? openArchive(path)).map { Array($0) } ?? []).map(\.path)
-            if names.isEmpty || names.contains("xl/workbook.xml") {
-                throw refuse("an Excel workbook (or another ZIP archive), not \(input.format.rawValue) text: use format: xlsx")
-            }
-            throw refuse("a ZIP archive holding \(shownNames(names)), not \(input.format.rawValue) text: unzip it and load the file inside")
-        }
+        // A download's archive was read through, or refused naming what it holds, before this: a
+        // ZIP archive here is a workbook (or one that cannot be read).
+        if zip { throw refuse("an Excel workbook (or another ZIP archive), not \(input.format.rawValue) text: use format: xlsx") }
         if first.starts(with: [0xFF, 0xFE]) || first.starts(with: [0xFE, 0xFF]) {
             throw refuse("UTF-16 text: save it as UTF-8 (or Windows-1252) and load it again")
         }

@@ -64,7 +64,8 @@ package struct JSONObjectFields {
             case .number(let n)?: out.fields.append(n)
             case .bool(let b)?: out.fields.append(b ? "true" : "false")
             case .array(let items)? where joins[index] != nil:
-                guard let joined = JSONObjectFields.joined(items, by: joins[index] ?? "", key: key, into: &out) else { return }
+                let joined = JSONObjectFields.joined(items, by: joins[index] ?? "", key: key, into: &out)
+                if out.problem != nil { return }
                 out.fields.append(joined)
             case .object?, .array?:
                 out.problem = (key, nil, "expected a text, number or boolean value at \(key)")
@@ -73,10 +74,10 @@ package struct JSONObjectFields {
         }
     }
 
-    /// An array's texts and numbers joined by `separator` (nulls left out; none left: no value);
-    /// nil with `out.problem` set when an item is an object or an array, or holds the separator
-    /// (it would be split in two later).
-    private static func joined(_ items: [JSONValue], by separator: String, key: String, into out: inout SourceRecord) -> String?? {
+    /// An array's texts and numbers joined by `separator` (nulls left out; none left: no value),
+    /// or `out.problem` set when an item is an object or an array, or holds the separator (it
+    /// would be split in two later).
+    private static func joined(_ items: [JSONValue], by separator: String, key: String, into out: inout SourceRecord) -> String? {
         var parts: [String] = []
         for item in items {
             let text: String
@@ -95,7 +96,7 @@ package struct JSONObjectFields {
             }
             parts.append(text)
         }
-        return .some(parts.isEmpty ? nil : parts.joined(separator: separator))
+        return parts.isEmpty ? nil : parts.joined(separator: separator)
     }
 
     /// Records the leaf keys (dotted paths) the spec does not declare.

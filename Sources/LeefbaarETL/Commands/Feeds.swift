@@ -16,10 +16,11 @@ struct Feeds: ParsableCommand {
             if case .replace(let scope) = s.merge { return "replace by \(scope.joined(separator: ", "))" }
             return "upsert by \(s.key.joined(separator: ", "))"
         }
+        func patterns(_ s: FeedSpec) -> String? { s.filePatterns.isEmpty ? nil : s.filePatterns.joined(separator: ", ") }
         if format == .json {
             let list: [[String: Any]] = specs.map {
                 [
-                    "feed": $0.name, "file_pattern": $0.filePatterns.isEmpty ? NSNull() : $0.filePatterns.joined(separator: ", "),
+                    "feed": $0.name, "file_pattern": patterns($0) ?? NSNull(),
                     "format": $0.input.format.rawValue, "target": $0.target,
                     "merge": merge($0), "order": $0.order, "description": $0.description,
                 ]
@@ -32,7 +33,7 @@ struct Feeds: ParsableCommand {
             TextTable(
                 header: ["feed", "file_pattern", "format", "target", "merge"],
                 rows: specs.map {
-                    [$0.name, $0.filePatterns.isEmpty ? "-" : $0.filePatterns.joined(separator: ", "), $0.input.format.rawValue, $0.target, merge($0)]
+                    [$0.name, patterns($0) ?? "-", $0.input.format.rawValue, $0.target, merge($0)]
                 }
             ).render())
     }

@@ -12,7 +12,7 @@ public struct LoadResult: Sendable {
     /// The CSV file read from a ZIP archive `file` is, by its name in the archive.
     public var entry: String?
     /// The file as rejects name it: `file`, with the entry read from it.
-    public var source: String { entry.map { "\(file) (\($0))" } ?? file }
+    public var source: String { FileProbe.name(file, entry: entry) }
     public var status: Status
     public var batchID: Int64?
     public var rowsRead = 0
